@@ -1,0 +1,139 @@
+import { Command, Option } from 'commander';
+import { Accounts } from '../identity/accounts.ts';
+import { ROLES, type Role, isRole } from '../identity/roles.ts';
+import { SYSTEM_ACTOR } from '../audit/record.ts';
+import { ConfigError, type NodeConfig, loadConfig } from '../platform/config.ts';
+import { backup, restore } from '../platform/db/backup.ts';
+import type { Database } from '../platform/db/database.ts';
+import { migrate } from '../platform/db/migrate.ts';
+import { openDatabase } from '../platform/db/open.ts';
+import { HttpProblem } from '../platform/http/problem.ts';
+import { MIGRATIONS } from '../node/migrations.ts';
+import { VERSION } from '../node/app.ts';
+import { startNode } from '../node/start.ts';
+
+const program = new Command('entraide')
+  .description('Entraide: a node of the federation for cross-border cooperation against cybercrime')
+  .version(VERSION);
+
+const configOption = () => new Option('-c, --config <file>', 'JSON configuration file (see README)');
+
+function configFrom(options: { config?: string; port?: string }): NodeConfig {
+  return loadConfig({ file: options.config, overrides: options.port ? { port: Number(options.port) } : {} });
+}
+
+/** Opens and migrates the configured node's database for a command run beside the node. */
+async function withDatabase<T>(options: { config?: string }, work: (db: Database, config: NodeConfig) => Promise<T>): Promise<T> {
+  const config = configFrom(options);
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    await migrate(db, MIGRATIONS);
+    return await work(db, config);
+  } finally {
+    await db.close();
+  }
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+}
+
+const node = program.command('node').description('run a node');
+node
+  .command('start')
+  .description('start one node: embedded database under ./data/<node-id>/ unless DATABASE_URL is set')
+  .addOption(configOption())
+  .option('-p, --port <port>', 'port to listen on (default 4100, or PORT)')
+  .action(async (options: { config?: string; port?: string }) => {
+    const config = configFrom(options);
+    const running = await startNode(config, { adminPassword: process.env.ENTRAIDE_ADMIN_PASSWORD });
+    const lines = [`Entraide node ${config.nodeId} (${config.state}) is up at ${running.url}`, `Sign in at ${running.url}/login`];
+    if (running.firstAdmin) {
+      lines.push(
+        'First start: an administrator account was created.',
+        `  username: ${running.firstAdmin.username}`,
+        `  password: ${running.firstAdmin.password}`,
+        'This password is shown once and stored only as a hash: keep it somewhere safe.',
+      );
+    }
+    process.stderr.write(`\n${lines.join('\n')}\n\n`);
+    const stop = async () => {
+      await running.close();
+      process.exit(0);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+
+program
+  .command('migrate')
+  .description('apply the database migrations not yet applied (running it twice changes nothing)')
+  .addOption(configOption())
+  .action(async (options: { config?: string }) => {
+    const config = configFrom(options);
+    const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+    try {
+      const applied = await migrate(db, MIGRATIONS);
+      console.log(applied.length ? `applied: ${applied.join(', ')}` : 'the database is up to date');
+    } finally {
+      await db.close();
+    }
+  });
+
+const user = program.command('user').description('manage accounts from the node host');
+user
+  .command('add')
+  .description('create an account; the password is read from standard input with --password-stdin, otherwise generated and shown once')
+  .addOption(configOption())
+  .requiredOption('-u, --username <name>', 'username')
+  .option('-n, --display-name <name>', 'name shown to others (default: the username)')
+  .option('-e, --email <address>', 'e-mail address')
+  .addOption(new Option('-r, --role <role...>', 'one or more roles').choices(ROLES).makeOptionMandatory())
+  .option('--password-stdin', 'read the password from standard input')
+  .action(async (options: { config?: string; username: string; displayName?: string; email?: string; role: string[]; passwordStdin?: boolean }) => {
+    const roles = options.role.filter(isRole) as Role[];
+    const password = options.passwordStdin ? await readStdin() : undefined;
+    await withDatabase(options, async (db, config) => {
+      const accounts = new Accounts(db, config.passwordCost);
+      const { user: created, generatedPassword } = await accounts.create(
+        { username: options.username, displayName: options.displayName ?? options.username, email: options.email ?? null, password, roles },
+        { ...SYSTEM_ACTOR, name: 'command line' },
+      );
+      console.log(`created ${created.username} (${created.roles.join(', ')}) with id ${created.id}`);
+      if (generatedPassword) console.log(`password (shown once): ${generatedPassword}`);
+    });
+  });
+
+program
+  .command('backup')
+  .description('write a consistent backup of the node database to FILE (gzip-compressed JSON lines)')
+  .argument('<file>', 'where to write the backup')
+  .addOption(configOption())
+  .action(async (file: string, options: { config?: string }) => {
+    await withDatabase(options, async (db) => {
+      const { rows } = await backup(db, file);
+      console.log(`backed up ${rows} rows to ${file}`);
+    });
+  });
+
+program
+  .command('restore')
+  .description('restore a backup into an empty node database (wipe the data directory or database first)')
+  .argument('<file>', 'a file written by entraide backup')
+  .addOption(configOption())
+  .action(async (file: string, options: { config?: string }) => {
+    await withDatabase(options, async (db) => {
+      const { rows } = await restore(db, file);
+      console.log(`restored ${rows} rows from ${file}`);
+    });
+  });
+
+try {
+  await program.parseAsync();
+} catch (error) {
+  const message = error instanceof ConfigError || error instanceof HttpProblem ? error.message : (error as Error).message;
+  console.error(`entraide: ${message}`);
+  process.exit(1);
+}

@@ -1,0 +1,67 @@
+import type { FastifyRequest } from 'fastify';
+import { CSRF_FIELD } from '../identity/guard.ts';
+import { LOCALES, type Locale, direction, ENDONYMS } from '../platform/i18n/locales.ts';
+import { type SafeHtml, html } from '../platform/http/html.ts';
+import { localeOf } from './locale.ts';
+import { type Translate, messages } from './messages.ts';
+
+export interface NodeIdentity {
+  nodeId: string;
+  state: string;
+}
+
+export interface PageContext {
+  locale: Locale;
+  t: Translate;
+  request: FastifyRequest;
+  node: NodeIdentity;
+}
+
+export function pageContext(request: FastifyRequest, node: NodeIdentity): PageContext {
+  const locale = localeOf(request);
+  return { locale, t: messages.for(locale), request, node };
+}
+
+function languageSwitch({ locale, t, request }: PageContext): SafeHtml {
+  const here = encodeURIComponent(request.url);
+  return html`<nav class="languages" aria-label="${t('lang.label')}"><ul>${LOCALES.map((code) =>
+    code === locale
+      ? html`<li><span lang="${code}" aria-current="true">${ENDONYMS[code]}</span></li>`
+      : html`<li><a href="/lang/${code}?next=${here}" lang="${code}" hreflang="${code}">${ENDONYMS[code]}</a></li>`,
+  )}</ul></nav>`;
+}
+
+function account({ t, request }: PageContext): SafeHtml | undefined {
+  const principal = request.principal;
+  if (!principal || principal.via !== 'cookie') return undefined;
+  return html`<form class="account" method="post" action="/logout">
+    <span>${t('signedInAs', { name: principal.displayName })}</span>
+    <input type="hidden" name="${CSRF_FIELD}" value="${principal.csrfToken}">
+    <button type="submit">${t('logout')}</button>
+  </form>`;
+}
+
+/** The frame of every console page: language, direction, skip link, landmarks. */
+export function page(context: PageContext, title: string, body: SafeHtml): string {
+  const { locale, t, node } = context;
+  return `<!doctype html>${html`<html lang="${locale}" dir="${direction(locale)}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title} · ${t('app.name')}</title>
+<link rel="stylesheet" href="/assets/console.css">
+</head>
+<body>
+<a class="skip" href="#main">${t('skip')}</a>
+<header>
+<p class="brand"><a href="/">${t('app.name')}</a> <span>${t('app.tagline')}</span></p>
+${languageSwitch(context)}
+${account(context)}
+</header>
+<main id="main" tabindex="-1">
+${body}
+</main>
+<footer><p>${t('footer.node', { node: node.nodeId, state: node.state })}</p></footer>
+</body>
+</html>`}`;
+}

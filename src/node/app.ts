@@ -1,0 +1,36 @@
+import { readFileSync } from 'node:fs';
+import type { Logger } from 'pino';
+import { auditRoutes } from '../audit/routes.ts';
+import { apiDocs } from '../console/api-docs.ts';
+import { consolePages, renderErrorPage } from '../console/pages.ts';
+import { installGuard } from '../identity/guard.ts';
+import { LoginService } from '../identity/login.ts';
+import { ADMIN } from '../identity/roles.ts';
+import { identityRoutes } from '../identity/routes.ts';
+import { type NodeConfig, usesHttps } from '../platform/config.ts';
+import type { Database } from '../platform/db/database.ts';
+import { type HttpServer, createHttpServer } from '../platform/http/server.ts';
+import { healthRoute } from './health.ts';
+
+export const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+/** One node's HTTP application over an open, migrated database. */
+export async function buildApp(config: NodeConfig, db: Database, logger: Logger): Promise<HttpServer> {
+  const node = { nodeId: config.nodeId, state: config.state };
+  const app = await createHttpServer({
+    logger,
+    bodyLimit: config.bodyLimit,
+    title: `Entraide node ${config.nodeId}`,
+    version: VERSION,
+    renderErrorPage: renderErrorPage(node),
+  });
+  const login = new LoginService(db, { passwordCost: config.passwordCost, sessionHours: config.sessionHours });
+  installGuard(app, db);
+  apiDocs(app, node);
+  healthRoute(app, db, config.nodeId);
+  identityRoutes(app, db, login, config.passwordCost, `Entraide ${config.nodeId}`);
+  auditRoutes(app, db, ADMIN);
+  consolePages(app, db, login, node, usesHttps(config));
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,7 @@
+import { migrationsIn } from '../platform/db/migrate.ts';
+
+/** Every capability's migrations, in the order their tables depend on each other. */
+export const MIGRATIONS = [
+  ...migrationsIn('audit', new URL('../audit/migrations/', import.meta.url)),
+  ...migrationsIn('identity', new URL('../identity/migrations/', import.meta.url)),
+];

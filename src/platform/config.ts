@@ -1,0 +1,77 @@
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Type, type Static } from 'typebox';
+import { Value } from 'typebox/value';
+import { StringEnum } from './schema.ts';
+
+export const NODE_KINDS = ['authority', 'central_authority', 'contact_point', 'service_provider'] as const;
+
+const ConfigSchema = Type.Object(
+  {
+    nodeId: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,62}$', description: 'stable identifier of this node' }),
+    displayName: Type.String({ minLength: 1, maxLength: 200 }),
+    state: Type.String({ pattern: '^[A-Z]{2}$', description: 'ISO 3166-1 alpha-2 code of the State' }),
+    kind: StringEnum(NODE_KINDS),
+    host: Type.String({ minLength: 1 }),
+    port: Type.Integer({ minimum: 0, maximum: 65535 }),
+    publicUrl: Type.String({ pattern: '^https?://' }),
+    dataDir: Type.String({ minLength: 1 }),
+    databaseUrl: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+    logLevel: StringEnum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    bodyLimit: Type.Integer({ minimum: 1024 }),
+    /** log2 of scrypt's cost parameter N; 17 is OWASP's recommendation. */
+    passwordCost: Type.Integer({ minimum: 10, maximum: 20 }),
+    sessionHours: Type.Number({ exclusiveMinimum: 0, maximum: 24 * 30 }),
+  },
+  { additionalProperties: false },
+);
+
+export type NodeConfig = Static<typeof ConfigSchema>;
+
+export class ConfigError extends Error {}
+
+/**
+ * The node's configuration: defaults, then the JSON file if one is given, then the
+ * environment (PORT, HOST, DATABASE_URL, ENTRAIDE_NODE_ID, ENTRAIDE_DATA_DIR, LOG_LEVEL).
+ */
+export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv; overrides?: Partial<NodeConfig> } = {}): NodeConfig {
+  const env = options.env ?? process.env;
+  let fromFile: Record<string, unknown> = {};
+  if (options.file) {
+    try {
+      fromFile = JSON.parse(readFileSync(options.file, 'utf8')) as Record<string, unknown>;
+    } catch (error) {
+      throw new ConfigError(`cannot read configuration file ${options.file}: ${(error as Error).message}`);
+    }
+  }
+  const merged: Record<string, unknown> = {
+    nodeId: 'a-police',
+    displayName: 'Entraide node',
+    state: 'AA',
+    kind: 'authority',
+    host: '127.0.0.1',
+    port: 4100,
+    logLevel: 'info',
+    bodyLimit: 1024 * 1024,
+    passwordCost: 17,
+    sessionHours: 12,
+    ...fromFile,
+    ...options.overrides,
+  };
+  if (env.ENTRAIDE_NODE_ID) merged.nodeId = env.ENTRAIDE_NODE_ID;
+  if (env.HOST) merged.host = env.HOST;
+  if (env.PORT) merged.port = Number(env.PORT);
+  if (env.DATABASE_URL) merged.databaseUrl = env.DATABASE_URL;
+  if (env.LOG_LEVEL) merged.logLevel = env.LOG_LEVEL;
+  if (env.ENTRAIDE_DATA_DIR) merged.dataDir = env.ENTRAIDE_DATA_DIR;
+  merged.dataDir = resolve(String(merged.dataDir ?? join('data', String(merged.nodeId))));
+  merged.publicUrl ??= `http://${merged.host === '0.0.0.0' ? '127.0.0.1' : String(merged.host)}:${String(merged.port)}`;
+  if (!Value.Check(ConfigSchema, merged)) {
+    const problems = [...Value.Errors(ConfigSchema, merged)].map((e) => `${e.instancePath || '/'} ${e.message}`);
+    throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
+  }
+  return merged;
+}
+
+/** Cookies get the Secure flag whenever the node is reached over HTTPS. */
+export const usesHttps = (config: NodeConfig) => config.publicUrl.startsWith('https://');

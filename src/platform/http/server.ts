@@ -1,0 +1,150 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import formbody from '@fastify/formbody';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import swagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Ajv } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import secureJson from 'secure-json-parse';
+import type { Logger } from 'pino';
+import { HttpProblem, PROBLEM_MEDIA_TYPE, ProblemSchema, problem } from './problem.ts';
+import './access.ts';
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+
+export type HttpServer = FastifyInstance<
+  import('node:http').Server,
+  import('node:http').IncomingMessage,
+  import('node:http').ServerResponse,
+  import('fastify').FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
+
+export interface HttpServerOptions {
+  logger: Logger;
+  bodyLimit: number;
+  title: string;
+  version: string;
+  /** Renders an error as a page for people; used when the route is a page or the client wants HTML. */
+  renderErrorPage?: (request: FastifyRequest, status: number, detail: string) => string;
+}
+
+function validators() {
+  const base = { allErrors: true, removeAdditional: false, useDefaults: true, strict: false } as const;
+  // Bodies are taken as sent: a string where a number belongs is an error, not a guess.
+  const strict = addFormats(new Ajv({ ...base, coerceTypes: false }));
+  // Query strings and path parameters are text by nature and are converted to their declared types.
+  const lenient = addFormats(new Ajv({ ...base, coerceTypes: 'array' }));
+  return ({ schema, httpPart }: { schema: object; httpPart?: string }) =>
+    (httpPart === 'body' ? strict : lenient).compile(schema);
+}
+
+/** Decodes JSON strictly: bytes that are not UTF-8 and prototype-poisoning keys are refused. */
+function parseJson(_request: FastifyRequest, body: Buffer, done: (error: Error | null, value?: unknown) => void) {
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(body);
+  } catch {
+    return done(new HttpProblem(400, 'invalid-encoding', 'the body is not valid UTF-8'));
+  }
+  if (text.trim() === '') return done(new HttpProblem(400, 'invalid-json', 'the body is empty'));
+  try {
+    done(null, secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' }));
+  } catch {
+    done(new HttpProblem(400, 'invalid-json', 'the body is not well-formed JSON'));
+  }
+}
+
+function wantsPage(request: FastifyRequest): boolean {
+  if (request.routeOptions.config?.page) return true;
+  if (request.url.startsWith('/api/') || request.url.startsWith('/health')) return false;
+  return (request.headers.accept ?? '').includes('text/html');
+}
+
+function toProblem(error: FastifyError | HttpProblem) {
+  if (error instanceof HttpProblem) return { status: error.status, body: problem(error.status, error.slug, error.message, error.extra) };
+  if (error.validation) {
+    const errors = error.validation.map((issue) => {
+      const missing = (issue.params as { missingProperty?: string }).missingProperty;
+      const extra = (issue.params as { additionalProperty?: string }).additionalProperty;
+      const pointer = `${issue.instancePath}${missing ? `/${missing}` : ''}${extra ? `/${extra}` : ''}`;
+      const detail = extra ? 'is not a known field' : (issue.message ?? 'is invalid');
+      return { pointer: pointer === '' ? '/' : pointer, detail };
+    });
+    const where = error.validationContext ?? 'request';
+    return { status: 400, body: problem(400, 'validation', `the ${where} does not match its schema`, { errors }) };
+  }
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return { status: 413, body: problem(413, 'too-large', 'the body is larger than this node accepts') };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return { status: 415, body: problem(415, 'unsupported-media-type', 'send application/json') };
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return { status: 400, body: problem(400, 'invalid-json', 'the body is not well-formed JSON') };
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return { status: 400, body: problem(400, 'bad-request', 'the content length does not match the body') };
+  }
+  const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+  // A 4xx raised by Fastify or a plugin names a client mistake; anything else stays on the server.
+  return { status, body: problem(status, status === 500 ? 'internal' : 'bad-request', status === 500 ? 'the node could not complete the request' : error.message) };
+}
+
+export function sendProblem(request: FastifyRequest, reply: FastifyReply, status: number, body: ReturnType<typeof problem>, renderPage?: HttpServerOptions['renderErrorPage']) {
+  const withInstance = { ...body, instance: `urn:uuid:${request.id}` };
+  if (renderPage && wantsPage(request)) {
+    return reply.code(status).type('text/html; charset=utf-8').send(renderPage(request, status, body.detail ?? body.title));
+  }
+  return reply.code(status).type(PROBLEM_MEDIA_TYPE).serializer(JSON.stringify).send(withInstance);
+}
+
+export async function createHttpServer(options: HttpServerOptions): Promise<HttpServer> {
+  const app = Fastify({
+    loggerInstance: options.logger as FastifyBaseLogger,
+    bodyLimit: options.bodyLimit,
+    genReqId: () => randomUUID(),
+    disableRequestLogging: false,
+    ajv: { customOptions: { removeAdditional: false } },
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.setValidatorCompiler(validators());
+  app.removeContentTypeParser(['application/json']);
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, parseJson);
+  app.addSchema(ProblemSchema);
+
+  app.addHook('onRoute', (route) => {
+    if (!route.config?.access) throw new Error(`route ${route.method} ${route.url} declares no access`);
+  });
+
+  app.setErrorHandler((error: FastifyError | HttpProblem, request, reply) => {
+    const { status, body } = toProblem(error);
+    if (status >= 500) request.log.error({ err: error }, 'request failed');
+    else request.log.info({ status, problem: body.type }, 'request refused');
+    if (error instanceof HttpProblem) reply.headers(error.headers);
+    return sendProblem(request, reply, status, body, options.renderErrorPage);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(request, reply, 404, problem(404, 'not-found', `nothing at ${request.method} ${request.url.split('?')[0]}`), options.renderErrorPage),
+  );
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'"], imgSrc: ["'self'", 'data:'], formAction: ["'self'"], frameAncestors: ["'none'"] },
+    },
+    strictTransportSecurity: false,
+  });
+  await app.register(cookie);
+  await app.register(formbody, { bodyLimit: options.bodyLimit });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: options.title, version: options.version },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, cookie: { type: 'apiKey', in: 'cookie', name: 'entraide_session' } } },
+    },
+    refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
+  });
+  return app;
+}
