@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import type { Database } from '../platform/db/database.ts';
+import { problemResponses } from '../platform/http/problem.ts';
 import type { HttpServer } from '../platform/http/server.ts';
 import { recordAudit } from './record.ts';
 
@@ -111,7 +112,7 @@ export function auditRoutes(app: HttpServer, db: Database, adminRoles: readonly 
       querystring: AuditQuery,
       response: {
         200: Type.Object({ items: Type.Array(AuditEntrySchema), next: Type.Optional(Type.Integer()) }),
-        '4xx': { $ref: 'Problem#' },
+        ...problemResponses,
       },
     },
   }, async (request) => {

@@ -1,37 +1,19 @@
-import type { Access } from '../platform/http/access.ts';
 import { html } from '../platform/http/html.ts';
 import { PUBLIC } from '../platform/http/access.ts';
-import type { HttpServer } from '../platform/http/server.ts';
+import { type HttpServer, routesOf } from '../platform/http/server.ts';
 import { type NodeIdentity, page, pageContext } from './layout.ts';
 
-interface Operation {
-  method: string;
-  path: string;
-  summary: string;
-  tag: string;
-  access: Access;
-}
-
 /**
- * A readable page for the OpenAPI document, rendered on the server from the same schemas:
+ * A readable page for the OpenAPI document, rendered on the server from the same route table:
  * no script, light, and in the reader's language for everything but the route summaries.
  */
 export function apiDocs(app: HttpServer, node: NodeIdentity): void {
-  const operations: Operation[] = [];
-  app.addHook('onRoute', (route) => {
-    const schema = route.schema as { hide?: boolean; summary?: string; tags?: string[] } | undefined;
-    if (schema?.hide || !route.config?.access) return;
-    for (const method of [route.method].flat()) {
-      if (method === 'HEAD') continue;
-      operations.push({ method, path: route.url, summary: schema?.summary ?? '', tag: schema?.tags?.[0] ?? 'node', access: route.config.access });
-    }
-  });
-
   app.get('/api/openapi.json', { config: { access: PUBLIC }, schema: { hide: true } }, () => app.swagger());
 
   app.get('/api/docs', { config: { access: PUBLIC, page: true }, schema: { hide: true } }, (request, reply) => {
     const context = pageContext(request, node);
     const { t } = context;
+    const operations = routesOf(app).filter((route) => route.documented);
     const tags = [...new Set(operations.map((op) => op.tag))].sort();
     const body = html`
 <h1>${t('docs.title')}</h1>
@@ -42,7 +24,7 @@ ${tags.map((tag) => html`
 <thead><tr><th scope="col">HTTP</th><th scope="col">${t('docs.title')}</th><th scope="col">${t('docs.access')}</th></tr></thead>
 <tbody>${operations
       .filter((op) => op.tag === tag)
-      .map((op) => html`<tr><td><code dir="ltr">${op.method} ${op.path}</code></td><td lang="en">${op.summary}</td><td>${
+      .map((op) => html`<tr><td><code dir="ltr">${op.method} ${op.url}</code></td><td lang="en">${op.summary}</td><td>${
         'roles' in op.access ? html`<code dir="ltr">${op.access.roles.join(', ')}</code>` : t('docs.public')
       }</td></tr>`)}</tbody>
 </table>`)}`;

@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import { recordAudit } from '../audit/record.ts';
 import type { Database } from '../platform/db/database.ts';
 import { PUBLIC } from '../platform/http/access.ts';
-import { HttpProblem, conflict, unprocessable } from '../platform/http/problem.ts';
+import { HttpProblem, conflict, problemResponses, unprocessable } from '../platform/http/problem.ts';
 import type { HttpServer } from '../platform/http/server.ts';
 import { Accounts } from './accounts.ts';
 import { SESSION_COOKIE } from './guard.ts';
@@ -17,7 +17,7 @@ import { revokeSession, revokeUserSessions } from './sessions.ts';
 import { newTotpSecret, totpStep, totpUri } from './totp.ts';
 import { getUser, listUsers, publicView } from './users.ts';
 
-const problems = { '4xx': { $ref: 'Problem#' }, '5xx': { $ref: 'Problem#' } } as const;
+const problems = problemResponses;
 const tags = ['identity'];
 const ADMINISTRATION = { roles: ADMIN, purpose: 'account administration' };
 const SELF = { roles: ANY_ROLE, purpose: 'own account' };

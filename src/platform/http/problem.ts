@@ -67,3 +67,6 @@ export function problem(status: number, slug: string, detail?: string, extra: Re
 export const notFound = (what: string) => new HttpProblem(404, 'not-found', `${what} does not exist`);
 export const conflict = (detail: string) => new HttpProblem(409, 'conflict', detail);
 export const unprocessable = (detail: string) => new HttpProblem(422, 'unprocessable', detail);
+
+/** The failure responses every API route documents: problem details for client and server errors. */
+export const problemResponses = { '4xx': { $ref: 'Problem#' }, '5xx': { $ref: 'Problem#' } } as const;

@@ -10,7 +10,7 @@ import addFormatsModule from 'ajv-formats';
 import secureJson from 'secure-json-parse';
 import type { Logger } from 'pino';
 import { HttpProblem, PROBLEM_MEDIA_TYPE, ProblemSchema, problem } from './problem.ts';
-import './access.ts';
+import type { Access } from './access.ts';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
@@ -21,6 +21,24 @@ export type HttpServer = FastifyInstance<
   import('fastify').FastifyBaseLogger,
   TypeBoxTypeProvider
 >;
+
+/** What a route declares about itself: the API documentation and the access tests read it. */
+export interface RouteEntry {
+  method: string;
+  url: string;
+  access: Access;
+  page: boolean;
+  documented: boolean;
+  summary: string;
+  tag: string;
+}
+
+const routeTables = new WeakMap<object, RouteEntry[]>();
+
+/** Every route registered on a server made by createHttpServer. */
+export function routesOf(app: HttpServer): readonly RouteEntry[] {
+  return routeTables.get(app) ?? [];
+}
 
 export interface HttpServerOptions {
   logger: Logger;
@@ -105,7 +123,6 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     loggerInstance: options.logger as FastifyBaseLogger,
     bodyLimit: options.bodyLimit,
     genReqId: () => randomUUID(),
-    disableRequestLogging: false,
     ajv: { customOptions: { removeAdditional: false } },
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
   }).withTypeProvider<TypeBoxTypeProvider>();
@@ -115,8 +132,16 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, parseJson);
   app.addSchema(ProblemSchema);
 
+  const table: RouteEntry[] = [];
+  routeTables.set(app, table);
   app.addHook('onRoute', (route) => {
-    if (!route.config?.access) throw new Error(`route ${route.method} ${route.url} declares no access`);
+    const access = route.config?.access;
+    if (!access) throw new Error(`route ${route.method} ${route.url} declares no access`);
+    const schema = route.schema as { hide?: boolean; summary?: string; tags?: string[] } | undefined;
+    for (const method of [route.method].flat()) {
+      if (method === 'HEAD') continue;
+      table.push({ method, url: route.url, access, page: route.config?.page === true, documented: !schema?.hide, summary: schema?.summary ?? '', tag: schema?.tags?.[0] ?? 'node' });
+    }
   });
 
   app.setErrorHandler((error: FastifyError | HttpProblem, request, reply) => {
