@@ -128,7 +128,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validators());
-  app.removeContentTypeParser(['application/json']);
+  // Only JSON (and forms, below) are read; anything else is 415, not a string handed to validation.
+  app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, parseJson);
   app.addSchema(ProblemSchema);
 

@@ -1,0 +1,272 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import axe from 'axe-core';
+import { type Browser, type BrowserContextOptions, type Page, chromium } from 'playwright-core';
+import { ar } from '../../src/console/locales/ar.ts';
+import { en } from '../../src/console/locales/en.ts';
+import { es } from '../../src/console/locales/es.ts';
+import { fr } from '../../src/console/locales/fr.ts';
+import { ru } from '../../src/console/locales/ru.ts';
+import { zh } from '../../src/console/locales/zh.ts';
+import { ADMIN, Api, type TestNode, startTestNode, userWith } from '../support/node.ts';
+
+/** Debian's Chromium: the suite never downloads a browser of its own. */
+const CHROMIUM = '/usr/bin/chromium';
+const INSTALLED = existsSync(CHROMIUM);
+// On a workstation without Chromium the suite is skipped; in CI a missing browser must not pass unnoticed.
+const skip = INSTALLED || process.env.CI ? false : `${CHROMIUM} is not installed (apt-get install chromium); set CI to make this a failure`;
+
+const CATALOGS = { ar, zh, en, fr, ru, es };
+type Locale = keyof typeof CATALOGS;
+
+/**
+ * What a browser of each language might send; English is reached through a first
+ * choice the node does not speak, so that every row proves the negotiation.
+ */
+const ACCEPT_LANGUAGE: Record<Locale, string> = {
+  ar: 'ar-MA,ar;q=0.9,fr;q=0.8',
+  zh: 'zh-CN,zh;q=0.9',
+  en: 'de-CH,de;q=0.9,en;q=0.8',
+  fr: 'fr-BE,fr;q=0.9,en;q=0.7',
+  ru: 'ru-RU,ru;q=0.9',
+  es: 'es-AR,es;q=0.9,en;q=0.5',
+};
+
+const USER = { username: 'ines', password: 'ines-secret-passphrase' };
+const welcome = (locale: Locale, name: string) => CATALOGS[locale]['home.title'].replace('{name}', name);
+
+/** Runs axe-core in the page and fails on every serious or critical violation, naming the elements. */
+async function assertAccessible(page: Page, what: string): Promise<void> {
+  // Evaluated through the DevTools protocol, so the node's script-src 'self' policy does not block it.
+  await page.evaluate(axe.source);
+  const { violations } = await page.evaluate<axe.AxeResults>('axe.run()');
+  const grave = violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map((violation) => `${violation.impact} ${violation.id}: ${violation.help} at ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
+  assert.deepEqual(grave, [], `${what} has accessibility violations`);
+}
+
+const isFocused = async (page: Page, selector: string) => (await page.locator(`${selector}:focus`).count()) === 1;
+
+async function assertPng(path: string): Promise<void> {
+  const bytes = await readFile(path);
+  assert.ok(bytes.length > 1000, `${path} is too small to be a page`);
+  assert.deepEqual([...bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], `${path} is not a PNG`);
+}
+
+describe('the console in a browser', { skip }, () => {
+  let node: TestNode;
+  let browser: Browser;
+
+  before(async () => {
+    assert.ok(INSTALLED, `${CHROMIUM} is missing and CI is set: the browser tests cannot run`);
+    node = await startTestNode();
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    const admin = await new Api(node.url).login(ADMIN.username, ADMIN.password);
+    await userWith(admin, USER.username, ['investigator'], USER.password);
+  });
+  after(async () => {
+    await browser?.close();
+    await node?.close();
+  });
+
+  /** A fresh browser context (own cookies) with one page, closed however the test ends. */
+  async function withPage(options: BrowserContextOptions, use: (page: Page) => Promise<void>): Promise<void> {
+    const context = await browser.newContext(options);
+    try {
+      await use(await context.newPage());
+    } finally {
+      await context.close();
+    }
+  }
+
+  /** Fills the sign-in form by its labels in the page's language and waits for the page that follows. */
+  async function submitLogin(page: Page, locale: Locale, username: string, password: string) {
+    const catalog = CATALOGS[locale];
+    await page.getByLabel(catalog['login.username'], { exact: true }).fill(username);
+    await page.getByLabel(catalog['login.password'], { exact: true }).fill(password);
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/login'),
+      page.getByRole('button', { name: catalog['login.submit'], exact: true }).click(),
+    ]);
+    await page.waitForLoadState();
+    return response;
+  }
+
+  async function assertLanguage(page: Page, locale: Locale): Promise<void> {
+    assert.equal(await page.getAttribute('html', 'lang'), locale);
+    assert.equal(await page.getAttribute('html', 'dir'), locale === 'ar' ? 'rtl' : 'ltr');
+  }
+
+  const heading = (page: Page) => page.locator('h1').innerText();
+
+  for (const locale of Object.keys(CATALOGS) as Locale[]) {
+    test(`${locale}: the pages speak the language the browser asks for, and axe-core finds no serious fault`, async () => {
+      const t = CATALOGS[locale];
+      await withPage({ locale, extraHTTPHeaders: { 'accept-language': ACCEPT_LANGUAGE[locale] } }, async (page) => {
+        const login = await page.goto(`${node.url}/login`);
+        assert.equal(login?.status(), 200);
+        await assertLanguage(page, locale);
+        assert.equal(await heading(page), t['login.title']);
+        assert.ok((await page.title()).startsWith(t['login.title']));
+        await assertAccessible(page, `/login in ${locale}`);
+
+        const refused = await submitLogin(page, locale, 'nobody', 'not a password');
+        assert.equal(refused.status(), 401);
+        assert.equal(await page.getByRole('alert').innerText(), t['login.error.failed']);
+        await assertAccessible(page, `/login with an error in ${locale}`);
+
+        await submitLogin(page, locale, ADMIN.username, ADMIN.password);
+        assert.equal(new URL(page.url()).pathname, '/');
+        await assertLanguage(page, locale);
+        assert.equal(await heading(page), welcome(locale, 'Administrator'));
+        await assertAccessible(page, `/ in ${locale}`);
+
+        await page.getByRole('link', { name: t['home.api'], exact: true }).click();
+        assert.equal(new URL(page.url()).pathname, '/api/docs');
+        await assertLanguage(page, locale);
+        assert.equal(await heading(page), t['docs.title']);
+        await assertAccessible(page, `/api/docs in ${locale}`);
+
+        const missing = await page.goto(`${node.url}/no-such-page`);
+        assert.equal(missing?.status(), 404);
+        assert.match(missing?.headers()['content-type'] ?? '', /^text\/html/);
+        await assertLanguage(page, locale);
+        assert.equal(await heading(page), t['error.title']);
+        assert.equal(await page.getByRole('alert').innerText(), t['error.404']);
+        await assertAccessible(page, `the 404 page in ${locale}`);
+      });
+    });
+  }
+
+  test('in the dark colour scheme too, axe-core finds no serious fault', async () => {
+    await withPage({ locale: 'en', colorScheme: 'dark' }, async (page) => {
+      await page.goto(`${node.url}/login`);
+      await submitLogin(page, 'en', 'nobody', 'not a password');
+      await assertAccessible(page, '/login with an error, dark');
+      await submitLogin(page, 'en', ADMIN.username, ADMIN.password);
+      await assertAccessible(page, '/ in dark');
+      await page.goto(`${node.url}/api/docs`);
+      await assertAccessible(page, '/api/docs in dark');
+    });
+  });
+
+  test('the language switch changes the language, keeps the page, and is remembered', async () => {
+    await withPage({ locale: 'en-GB', extraHTTPHeaders: { 'accept-language': 'en-GB,en;q=0.9' } }, async (page) => {
+      let current: Locale = 'en';
+      const languages = () => page.getByRole('navigation', { name: CATALOGS[current]['lang.label'], exact: true });
+      await page.goto(`${node.url}/login`);
+      assert.equal(await languages().locator('[aria-current="true"]').innerText(), 'English');
+
+      // Activated from the keyboard...
+      await languages().getByRole('link', { name: 'Français', exact: true }).press('Enter');
+      await page.locator('html[lang="fr"]').waitFor({ state: 'attached' });
+      current = 'fr';
+      assert.equal(new URL(page.url()).pathname, '/login');
+      assert.equal(await heading(page), fr['login.title']);
+      assert.equal(await languages().locator('[aria-current="true"]').innerText(), 'Français');
+      const cookies = await page.context().cookies();
+      assert.equal(cookies.find((cookie) => cookie.name === 'lang')?.value, 'fr');
+
+      // ...and remembered over the browser's own preference on a new load.
+      const again = await page.context().newPage();
+      await again.goto(`${node.url}/login`);
+      await assertLanguage(again, 'fr');
+      await again.close();
+
+      // With the mouse, from another page: the reader stays where they were.
+      await page.goto(`${node.url}/api/docs`);
+      await languages().getByRole('link', { name: 'العربية', exact: true }).click();
+      await page.locator('html[lang="ar"]').waitFor({ state: 'attached' });
+      current = 'ar';
+      assert.equal(new URL(page.url()).pathname, '/api/docs');
+      await assertLanguage(page, 'ar');
+      assert.equal(await heading(page), ar['docs.title']);
+      await page.goto(`${node.url}/login`);
+      await assertLanguage(page, 'ar');
+    });
+  });
+
+  test('with the keyboard alone: sign in, skip to the content, sign out', async () => {
+    await withPage({ locale: 'en' }, async (page) => {
+      await page.goto(`${node.url}/login`);
+      // The form is the page's purpose: the cursor starts in the username field.
+      await page.locator('#username:focus').waitFor();
+      await page.keyboard.type(USER.username);
+      await page.keyboard.press('Tab');
+      assert.ok(await isFocused(page, '#password'));
+      await page.keyboard.type(USER.password);
+      await page.keyboard.press('Tab'); // the optional one-time code
+      assert.ok(await isFocused(page, '#otp'));
+      await page.keyboard.press('Tab');
+      assert.ok(await isFocused(page, 'button[type="submit"]'));
+      await Promise.all([page.waitForURL(`${node.url}/`), page.keyboard.press('Enter')]);
+      assert.equal(await heading(page), welcome('en', USER.username));
+
+      // The first stop on a page is the skip link: shown when focused, it takes focus to the content.
+      await page.keyboard.press('Tab');
+      assert.ok(await isFocused(page, 'a.skip'));
+      assert.equal(await page.locator('a.skip').innerText(), en.skip);
+      const box = await page.locator('a.skip').boundingBox();
+      assert.ok(box && box.y >= 0 && box.width > 0, 'the focused skip link is on screen');
+      await page.keyboard.press('Enter');
+      assert.ok(await isFocused(page, 'main'));
+
+      // Sign out is the last control of the header, just before the content.
+      await page.keyboard.press('Shift+Tab');
+      assert.equal(await page.locator(':focus').innerText(), en.logout);
+      await Promise.all([page.waitForURL(`${node.url}/login`), page.keyboard.press('Enter')]);
+      assert.equal(await heading(page), en['login.title']);
+
+      // The session is over, not merely forgotten by the page.
+      await page.goto(`${node.url}/`);
+      assert.equal(new URL(page.url()).pathname, '/login');
+    });
+  });
+
+  test('without JavaScript: a wrong password is a readable 401 page, and signing in brings the reader back', async () => {
+    await withPage({ locale: 'en', javaScriptEnabled: false }, async (page) => {
+      await page.goto(`${node.url}/`);
+      assert.equal(new URL(page.url()).pathname, '/login');
+
+      const refused = await submitLogin(page, 'en', USER.username, 'not the password');
+      assert.equal(refused.status(), 401);
+      assert.match(refused.headers()['content-type'] ?? '', /^text\/html/);
+      assert.equal(await heading(page), en['login.title']);
+      const error = page.getByRole('alert');
+      assert.equal(await error.innerText(), en['login.error.failed']);
+      assert.ok(await error.isVisible());
+      assert.equal(await page.getByLabel(en['login.username'], { exact: true }).inputValue(), USER.username);
+
+      const accepted = await submitLogin(page, 'en', USER.username, USER.password);
+      assert.equal(accepted.status(), 303);
+      assert.equal(new URL(page.url()).pathname, '/');
+      assert.equal(await heading(page), welcome('en', USER.username));
+    });
+  });
+
+  test('screenshots of the sign-in page (Arabic, English) and the Arabic home page are real images', async (t) => {
+    const shots: string[] = [];
+    async function shoot(page: Page, name: string) {
+      const path = join(tmpdir(), `entraide-${name}.png`);
+      await page.screenshot({ path, fullPage: true });
+      await assertPng(path);
+      shots.push(path);
+    }
+    await withPage({ locale: 'ar', extraHTTPHeaders: { 'accept-language': 'ar' } }, async (page) => {
+      await page.goto(`${node.url}/login`);
+      await shoot(page, 'login-ar');
+      await submitLogin(page, 'ar', ADMIN.username, ADMIN.password);
+      await shoot(page, 'home-ar');
+    });
+    await withPage({ locale: 'en', extraHTTPHeaders: { 'accept-language': 'en' } }, async (page) => {
+      await page.goto(`${node.url}/login`);
+      await shoot(page, 'login-en');
+    });
+    t.diagnostic(`screenshots: ${shots.join(' ')}`);
+  });
+});
