@@ -3,13 +3,14 @@
  * in the same run (a bare Fastify route; raw scrypt at the login's cost and concurrency),
  * on PGlite and, when DATABASE_URL is set, on the PostgreSQL server. See bench/README.md.
  */
-import { availableParallelism, cpus, totalmem, release, platform } from 'node:os';
+import { availableParallelism, cpus, loadavg, platform, release, totalmem } from 'node:os';
 import {
   type BenchNode, type Engine, type Listening, type Measure, ADMIN,
-  auditCount, benchSettings, load, scryptLoad, startBareFastify, startBenchNode,
+  ScryptProbe, benchSettings, load, pool, scryptLoad, settle, startBareFastify, startBenchNode,
 } from './support.ts';
 
 const settings = benchSettings();
+const probe = new ScryptProbe();
 const S = settings.seconds;
 
 /* ---------------------------------------------------------------- formatting */
@@ -28,7 +29,11 @@ function ratio(value: number, baseline: number): string {
   return r < 0.5 ? `${shown} (1/${num(baseline / value)})` : shown;
 }
 
-const ms = (m: Measure) => `${num(m.p50, ' ms')} / ${num(m.p99, ' ms')}`;
+const pct = (fraction: number) => num(100 * fraction, ' %');
+/** Latency as "p50 / p99 / mean" in milliseconds. */
+const ms = (m: Measure) => `${num(m.p50)} / ${num(m.p99)} / ${num(m.mean)} ms`;
+/** Latencies are compared by their means, which stay meaningful below a millisecond. */
+const latencyRatio = (m: Measure, baseline: Measure) => `${ratio(m.mean, baseline.mean)} (means)`;
 const rps = (m: Measure, unit = 'req/s') => `${num(m.rate)} ${unit}`;
 
 interface Row {
@@ -55,16 +60,13 @@ function checkFailures(what: string, m: Measure) {
 
 function printTable() {
   const header: Row = { figure: 'Figure', value: 'Value', baseline: 'Baseline', ratio: 'Ratio' };
-  const data = rows.filter((r): r is Row => typeof r !== 'string');
+  const data = rows.map((r) => (typeof r === 'string' ? { figure: `**${r}**`, value: '', baseline: '', ratio: '' } : r));
   const width = (key: keyof Row) => Math.max(...[header, ...data].map((r) => r[key].length));
   const w = { figure: width('figure'), value: width('value'), baseline: width('baseline'), ratio: width('ratio') };
   const line = (r: Row) => `| ${r.figure.padEnd(w.figure)} | ${r.value.padStart(w.value)} | ${r.baseline.padEnd(w.baseline)} | ${r.ratio.padEnd(w.ratio)} |`;
   const rule = `|${'-'.repeat(w.figure + 2)}|${'-'.repeat(w.value + 1)}:|${'-'.repeat(w.baseline + 2)}|${'-'.repeat(w.ratio + 2)}|`;
   const out: string[] = [line(header), rule];
-  for (const r of rows) {
-    if (typeof r === 'string') out.push(line({ figure: `**${r}**`, value: '', baseline: '', ratio: '' }));
-    else out.push(line(r));
-  }
+  for (const r of data) out.push(line(r));
   console.log(out.join('\n'));
 }
 
@@ -89,7 +91,7 @@ async function closeAll() {
 
 let interrupted = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
+  process.on(signal, () => {
     if (interrupted) process.exit(130);
     interrupted = true;
     progress(`${signal}: closing servers and dropping the benchmark database…`);
@@ -103,97 +105,146 @@ async function warm(url: string, headers: Record<string, string> = {}) {
   if (settings.warmupSeconds > 0) await load({ url, seconds: settings.warmupSeconds, connections: settings.connections, headers });
 }
 
-async function benchEngine(engine: Engine, bare: Measure, scrypt: Measure) {
+async function measureBare(): Promise<Measure> {
+  const server: Listening = await startBareFastify();
+  open.push(server);
+  try {
+    await warm(server.url);
+    const bare = await load({ url: server.url, seconds: S, connections: settings.connections });
+    checkFailures('bare Fastify GET /', bare);
+    return bare;
+  } finally {
+    open.splice(open.indexOf(server), 1);
+    await server.close();
+  }
+}
+
+async function benchEngine(engine: Engine) {
   progress(`${engine}: creating and migrating a fresh database, creating accounts (scrypt cost ${settings.passwordCost})…`);
   const node: BenchNode = await startBenchNode(engine, settings);
   open.push(node);
-  const label = node.database.label;
-  section(label);
+  section(node.database.label);
+  progress(`${engine}: ${node.database.name ? `database ${node.database.name}, ` : ''}node at ${node.url}`);
 
-  progress(`${engine}: POST /api/v1/auth/login for ${S} s with ${settings.loginConnections} connections…`);
-  const login = await load({
-    url: `${node.url}/api/v1/auth/login`,
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(ADMIN),
-    seconds: S,
-    connections: settings.loginConnections,
-  });
+  // The bare route just before the figures beside it, so that both see the same machine.
+  progress(`${engine}: baseline: bare Fastify GET / for ${S} s with ${settings.connections} connections…`);
+  const bare = await measureBare();
+  row('Baseline: bare Fastify GET / (small JSON)', rps(bare), `${settings.connections} connections`, '');
+  row('Baseline: bare Fastify GET /, latency p50 / p99 / mean', ms(bare), '', '');
+  // Raw scrypt and login take turns, in rounds, so that a change in the machine's load (other
+  // processes) between the two does not pass for a difference between them.
+  const slice = S / settings.rounds;
+  const rawSlices: Measure[] = [];
+  const loginSlices: Measure[] = [];
+  const inLoginSlices: Measure[] = [];
+  for (let round = 1; round <= settings.rounds; round++) {
+    progress(`${engine}: round ${round}/${settings.rounds}: raw scrypt (log2 N = ${settings.passwordCost}) for ${num(slice)} s with ${settings.loginConnections} in flight…`);
+    rawSlices.push(await scryptLoad(settings.passwordCost, settings.loginConnections, slice));
+    progress(`${engine}: round ${round}/${settings.rounds}: POST /api/v1/auth/login for ${num(slice)} s with ${settings.loginConnections} connections…`);
+    probe.start();
+    loginSlices.push(
+      await load({
+        url: `${node.url}/api/v1/auth/login`,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(ADMIN),
+        seconds: slice,
+        connections: settings.loginConnections,
+        rateBy: 'little',
+      }),
+    );
+    inLoginSlices.push(probe.stop());
+    await settle(node.database.db, probe);
+  }
+  const scrypt = pool(rawSlices, { rateBy: 'little', concurrency: settings.loginConnections });
+  const login = pool(loginSlices, { rateBy: 'little', concurrency: settings.loginConnections });
+  const inLogin = pool(inLoginSlices, { rateBy: 'window', concurrency: 1 });
+  row(`Baseline: raw scrypt, log2 N = ${settings.passwordCost} (node:crypto)`, rps(scrypt, 'hashes/s'), `${settings.loginConnections} in flight, ${scrypt.count} hashes`, '');
+  row('Baseline: raw scrypt, latency p50 / p99 / mean', ms(scrypt), '', '');
+
   checkFailures(`${engine} login`, login);
   row('Login: throughput', rps(login, 'logins/s'), `bare GET / ${rps(bare)}`, ratio(login.rate, bare.rate));
-  row('Login: latency p50 / p99', ms(login), `bare GET / ${ms(bare)}`, ratio(login.p50, bare.p50));
-  row('Login vs raw scrypt: throughput', rps(login, 'logins/s'), `scrypt ${rps(scrypt, 'hashes/s')}`, ratio(login.rate, scrypt.rate));
-  row('Login vs raw scrypt: latency p50 / p99', ms(login), `scrypt ${ms(scrypt)}`, ratio(login.p50, scrypt.p50));
-  // At the same concurrency, 1/rate is the cost of one operation: scrypt's share of a login is login rate / scrypt rate.
+  row('Login: latency p50 / p99 / mean', ms(login), `bare GET / ${ms(bare)}`, latencyRatio(login, bare));
+  row('Login vs raw scrypt: throughput', rps(login, 'logins/s'), `raw scrypt ${rps(scrypt, 'hashes/s')}`, ratio(login.rate, scrypt.rate));
+  row('Login vs raw scrypt: latency p50 / p99 / mean', ms(login), `raw scrypt ${ms(scrypt)}`, latencyRatio(login, scrypt));
+  // At the same concurrency, 1/rate is what one operation costs: scrypt's share of a login is (login/s) ÷ (hash/s).
+  row('Share of a login spent in scrypt (vs raw baseline)', pct(login.rate / scrypt.rate), 'login/s ÷ raw hash/s', '');
   row(
-    'Share of a login spent in scrypt',
-    `${num((100 * login.rate) / scrypt.rate)} %`,
-    'by throughput (login/s ÷ hash/s)',
-    `by p50: ${num((100 * scrypt.p50) / login.p50)} %`,
+    'Share of a login spent in scrypt (measured inside login)',
+    pct(inLogin.mean / login.mean),
+    `scrypt ${num(inLogin.mean, ' ms')} of ${num(login.mean, ' ms')} (mean)`,
+    `${inLogin.count} calls, ${login.count} logins`,
   );
 
+  const meUrl = `${node.url}/api/v1/me`;
   const meHeaders = { authorization: `Bearer ${node.memberToken}` };
   progress(`${engine}: GET /api/v1/me for ${S} s with ${settings.connections} connections…`);
-  await warm(`${node.url}/api/v1/me`, meHeaders);
-  const afterWarm = await auditCount(node.database.db);
-  const me = await load({ url: `${node.url}/api/v1/me`, headers: meHeaders, seconds: S, connections: settings.connections });
+  await warm(meUrl, meHeaders);
+  const auditBefore = await settle(node.database.db, probe);
+  const me = await load({ url: meUrl, headers: meHeaders, seconds: S, connections: settings.connections });
+  // Requests in flight when the window closes are answered (and audited) after it: a few more records than answers.
+  const written = (await settle(node.database.db, probe)) - auditBefore;
   checkFailures(`${engine} GET /api/v1/me`, me);
-  const written = (await auditCount(node.database.db)) - afterWarm;
   row('GET /api/v1/me (member): throughput', rps(me), `bare GET / ${rps(bare)}`, ratio(me.rate, bare.rate));
-  row('GET /api/v1/me (member): latency p50 / p99', ms(me), `bare GET / ${ms(bare)}`, ratio(me.p50, bare.p50));
-  row('GET /api/v1/me: audit records written', num(written), `2xx answers: ${num(me.count)}`, ratio(written, me.count));
+  row('GET /api/v1/me (member): latency p50 / p99 / mean', ms(me), `bare GET / ${ms(bare)}`, latencyRatio(me, bare));
+  row('GET /api/v1/me: audit records written', num(written), `2xx answers ${num(me.count)} (+ ≤ ${settings.connections} in flight at the end)`, ratio(written, me.count));
 
-  const usersHeaders = { authorization: `Bearer ${node.adminToken}` };
   const usersUrl = `${node.url}/api/v1/users?limit=20`;
+  const usersHeaders = { authorization: `Bearer ${node.adminToken}` };
   progress(`${engine}: GET /api/v1/users?limit=20 for ${S} s with ${settings.connections} connections…`);
   await warm(usersUrl, usersHeaders);
+  await settle(node.database.db, probe);
   const users = await load({ url: usersUrl, headers: usersHeaders, seconds: S, connections: settings.connections });
   checkFailures(`${engine} GET /api/v1/users`, users);
+  await settle(node.database.db, probe);
   row('GET /api/v1/users?limit=20 (admin): throughput', rps(users), `bare GET / ${rps(bare)}`, ratio(users.rate, bare.rate));
-  row('GET /api/v1/users?limit=20 (admin): latency p50 / p99', ms(users), `bare GET / ${ms(bare)}`, ratio(users.p50, bare.p50));
+  row('GET /api/v1/users?limit=20 (admin): latency p50 / p99 / mean', ms(users), `bare GET / ${ms(bare)}`, latencyRatio(users, bare));
 
   open.splice(open.indexOf(node), 1);
   await node.close();
+}
+
+function loadAverage(): string {
+  return loadavg().map((l) => num(l)).join(' / ');
 }
 
 async function main() {
   const started = performance.now();
   const engines: Engine[] = settings.databaseUrl ? ['pglite', 'postgres'] : ['pglite'];
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  const cores = availableParallelism();
+  const loadAtStart = loadavg()[0] ?? 0;
   console.log('# Entraide benchmarks');
   console.log('');
   console.log(
-    `Node ${process.version} on ${platform()} ${release()}, ${availableParallelism()} cores (${cpu}), ` +
-      `${num(totalmem() / 2 ** 30)} GiB RAM, libuv thread pool ${process.env.UV_THREADPOOL_SIZE ?? '4 (default)'}.`,
+    `Node ${process.version} on ${platform()} ${release()}, ${cores} cores (${cpu}), ` +
+      `${num(totalmem() / 2 ** 30)} GiB RAM, libuv thread pool ${process.env.UV_THREADPOOL_SIZE ?? '4 (default)'}; ` +
+      `load average at start ${loadAverage()} (1 / 5 / 15 min).`,
   );
   console.log(
-    `Each load lasts ${S} s (BENCH_SECONDS) after a ${settings.warmupSeconds} s warm-up for cheap routes; ` +
-      `${settings.connections} connections for reads, ${settings.loginConnections} for logins and scrypt; ` +
-      `scrypt cost log2 N = ${settings.passwordCost} (r = 8, p = 1). Load generator (autocannon) and servers share this process; ` +
-      `latencies are whole milliseconds.`,
+    `Each load lasts ${S} s (BENCH_SECONDS), after a ${settings.warmupSeconds} s warm-up for the cheap routes; ` +
+      `${settings.connections} connections for reads, ${settings.loginConnections} for logins and raw scrypt; ` +
+      `scrypt cost log2 N = ${settings.passwordCost} (r = 8, p = 1), raw scrypt and login taking turns in ${settings.rounds} rounds. ` +
+      `The load generator (autocannon) and the servers share this process. ` +
+      `Rates of reads are answers ÷ time; rates of logins and hashes are concurrency ÷ mean latency.`,
   );
   console.log(`Engines: ${engines.join(', ')}${settings.databaseUrl ? '' : ' (set DATABASE_URL to add a PostgreSQL server)'}.`);
+  if (loadAtStart > cores / 2) {
+    console.log(`Warning: the machine was already busy (load ${num(loadAtStart)} on ${cores} cores): figures will be low and noisy.`);
+  }
   console.log('');
 
-  progress(`bare Fastify GET / for ${S} s with ${settings.connections} connections…`);
-  const bareServer: Listening = await startBareFastify();
-  open.push(bareServer);
-  await warm(bareServer.url);
-  const bare = await load({ url: bareServer.url, seconds: S, connections: settings.connections });
-  checkFailures('bare Fastify', bare);
-  open.splice(open.indexOf(bareServer), 1);
-  await bareServer.close();
-
-  progress(`raw scrypt (log2 N = ${settings.passwordCost}) for ${S} s with ${settings.loginConnections} in flight…`);
-  const scrypt = await scryptLoad(settings.passwordCost, settings.loginConnections, S);
-
-  section('Baselines');
-  row('Bare Fastify GET / (small JSON)', rps(bare), `${settings.connections} connections`, '');
-  row('Bare Fastify GET /: latency p50 / p99', ms(bare), '', '');
-  row(`Raw scrypt, log2 N = ${settings.passwordCost}, node:crypto`, rps(scrypt, 'hashes/s'), `${settings.loginConnections} in flight`, '');
-  row('Raw scrypt: latency p50 / p99', ms(scrypt), '', '');
-
-  for (const engine of engines) await benchEngine(engine, bare, scrypt);
+  for (const engine of engines) {
+    try {
+      await benchEngine(engine);
+    } catch (error) {
+      // Report what was measured so far, and the failure, rather than nothing.
+      notes.push(`${engine}: ${interrupted ? 'interrupted' : `the run failed: ${(error as Error).message}`}`);
+      if (!interrupted) console.error(`bench: ${engine} failed:`, error);
+      process.exitCode = 1;
+      await closeAll();
+    }
+  }
 
   printTable();
   if (notes.length) {
@@ -201,7 +252,7 @@ async function main() {
     for (const note of notes) console.log(`Note: ${note}`);
   }
   console.log('');
-  console.log(`Run took ${num((performance.now() - started) / 1000)} s.`);
+  console.log(`Run took ${num((performance.now() - started) / 1000)} s; load average at the end ${loadAverage()}.`);
 }
 
 try {
@@ -211,6 +262,7 @@ try {
   process.exitCode = 1;
 } finally {
   await closeAll();
+  probe.uninstall();
 }
 // Anything still open after this is a leak: report it rather than hang.
 setTimeout(() => {

@@ -6,9 +6,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { scrypt } from 'node:crypto';
+import crypto, { randomBytes, scrypt } from 'node:crypto';
+import { syncBuiltinESMExports } from 'node:module';
 import autocannon from 'autocannon';
 import Fastify from 'fastify';
+import pg from 'pg';
 import { SYSTEM_ACTOR } from '../src/audit/record.ts';
 import { Accounts } from '../src/identity/accounts.ts';
 import { hashPassword } from '../src/identity/passwords.ts';
@@ -22,7 +24,6 @@ import { openPglite } from '../src/platform/db/pglite.ts';
 import { openPostgres } from '../src/platform/db/postgres.ts';
 import type { HttpServer } from '../src/platform/http/server.ts';
 import { createLogger } from '../src/platform/log.ts';
-import { createServerDatabase } from '../test/support/database.ts';
 
 export type Engine = 'pglite' | 'postgres';
 
@@ -47,6 +48,8 @@ export function benchSettings() {
     connections: Math.round(positive('BENCH_CONNECTIONS', 10)),
     /** Concurrent logins, and concurrent scrypt hashes for the baseline beside them. */
     loginConnections: Math.round(positive('BENCH_LOGIN_CONNECTIONS', 4)),
+    /** Turns taken by raw scrypt and login, each measured for seconds ÷ rounds per turn. */
+    rounds: Math.round(positive('BENCH_ROUNDS', 2)),
     /** log2 N of scrypt: the node's production default unless told otherwise. */
     passwordCost: Math.round(positive('BENCH_PASSWORD_COST', loadConfig({ env: {} }).passwordCost)),
     pglite: pglite as 'memory' | 'disk',
@@ -63,7 +66,30 @@ export interface BenchDatabase {
   engine: Engine;
   /** How the table names this database. */
   label: string;
+  /** The database created for the run, on a server. */
+  name?: string;
   dispose(): Promise<void>;
+}
+
+/**
+ * A fresh, empty database of its own on the server, and how to drop it: as createServerDatabase in
+ * test/support/database.ts, but named entraide_bench_… so that a leftover is easy to tell apart.
+ */
+export async function createBenchServerDatabase(serverUrl: string): Promise<{ url: string; name: string; drop(): Promise<void> }> {
+  const name = `entraide_bench_${randomBytes(6).toString('hex')}`;
+  const run = async (sql: string) => {
+    const client = new pg.Client({ connectionString: serverUrl });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await run(`CREATE DATABASE ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), name, drop: () => run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
 /** A fresh, empty database: PGlite in memory or in a temporary folder, or a new database on the server. */
@@ -87,7 +113,7 @@ export async function openBenchDatabase(engine: Engine, settings: BenchSettings)
     }
   }
   if (!settings.databaseUrl) throw new Error('DATABASE_URL is not set');
-  const server = await createServerDatabase();
+  const server = await createBenchServerDatabase(settings.databaseUrl);
   try {
     const db = await openPostgres(server.url);
     const where = new URL(settings.databaseUrl);
@@ -95,6 +121,7 @@ export async function openBenchDatabase(engine: Engine, settings: BenchSettings)
       db,
       engine,
       label: `PostgreSQL server (${where.host}, fresh database)`,
+      name: server.name,
       async dispose() {
         try {
           await db.close();
@@ -207,18 +234,30 @@ async function signIn(url: string, credentials: { username: string; password: st
 /* ---------------------------------------------------------------- load */
 
 export interface Measure {
-  /** Completed requests (or hashes) per second over the measured window. */
+  /** Completed requests (or hashes) per second. */
   rate: number;
   /** Latency percentiles and mean, in milliseconds. */
   p50: number;
   p99: number;
   mean: number;
-  /** Completed in the window, and how many of them were not what was expected. */
+  /** Completed with a 2xx answer (or hashes), and how many answers were not 2xx or failed. */
   count: number;
   failures: number;
   /** A short account of the failures, if any. */
   failureNote?: string;
+  /** Every 2xx latency, in milliseconds, for pooling several loads. */
+  latencies: number[];
+  /** Total measured time, in seconds. */
+  seconds: number;
 }
+
+/**
+ * How a rate is worked out. 'window': completions inside the window ÷ its length, right for
+ * thousands of requests. 'little': concurrency ÷ mean latency (Little's law: each connection sends
+ * its next request as soon as it has an answer), for slow operations, where a few seconds hold only
+ * a handful and counting the whole ones inside the window would skew the rate by up to one round.
+ */
+export type RateBy = 'window' | 'little';
 
 export interface LoadOptions {
   url: string;
@@ -227,37 +266,78 @@ export interface LoadOptions {
   method?: 'GET' | 'POST';
   headers?: Record<string, string>;
   body?: string;
+  rateBy?: RateBy;
+}
+
+function percentile(sorted: number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? Number.NaN;
+}
+
+function summarise(
+  latencies: number[],
+  how: { rateBy: RateBy; concurrency: number; seconds: number },
+  failures = 0,
+  failureNote?: string,
+): Measure {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const mean = sorted.length ? sorted.reduce((a, b) => a + b, 0) / sorted.length : Number.NaN;
+  const rate = how.rateBy === 'little' ? how.concurrency / (mean / 1000) : sorted.length / how.seconds;
+  return {
+    rate,
+    p50: percentile(sorted, 0.5),
+    p99: percentile(sorted, 0.99),
+    mean,
+    count: sorted.length,
+    failures,
+    ...(failureNote ? { failureNote } : {}),
+    latencies,
+    seconds: how.seconds,
+  };
+}
+
+/** Several loads of the same thing (interleaved with something else) taken as one. */
+export function pool(measures: Measure[], how: { rateBy: RateBy; concurrency: number }): Measure {
+  const notes = measures.map((m) => m.failureNote).filter(Boolean).join('; ');
+  return summarise(
+    measures.flatMap((m) => m.latencies),
+    { ...how, seconds: measures.reduce((a, m) => a + m.seconds, 0) },
+    measures.reduce((a, m) => a + m.failures, 0),
+    notes || undefined,
+  );
 }
 
 /**
- * Loads one route with autocannon, in this process, and summarises the result.
- * The rate counts only 2xx answers received inside the window, divided by the window's length.
+ * Loads one route with autocannon, in this process, and summarises it. Latencies are taken from
+ * autocannon's 'response' events, in fractions of a millisecond (its own histogram keeps whole
+ * milliseconds, too coarse for a route that answers in 0.2 ms).
  */
-export async function load(options: LoadOptions): Promise<Measure> {
-  const result = await autocannon({
-    url: options.url,
-    connections: options.connections,
-    duration: options.seconds,
-    method: options.method ?? 'GET',
-    headers: options.headers ?? {},
-    ...(options.body === undefined ? {} : { body: options.body }),
-    timeout: 30,
+export function load(options: LoadOptions): Promise<Measure> {
+  return new Promise((resolve, reject) => {
+    const latencies: number[] = [];
+    const instance = autocannon(
+      {
+        url: options.url,
+        connections: options.connections,
+        duration: options.seconds,
+        method: options.method ?? 'GET',
+        headers: options.headers ?? {},
+        ...(options.body === undefined ? {} : { body: options.body }),
+        timeout: 30,
+      },
+      (error: unknown, result: autocannon.Result) => {
+        if (error) return reject(error instanceof Error ? error : new Error(String(error)));
+        const failures = result.non2xx + result.errors;
+        const codes = Object.entries(result.statusCodeStats ?? {})
+          .filter(([code]) => !code.startsWith('2'))
+          .map(([code, stats]) => `${stats.count ?? 0}×${code}`);
+        const note = [...codes, ...(result.errors ? [`${result.errors} errors (${result.timeouts} timeouts)`] : [])].join(', ');
+        resolve(summarise(latencies, { rateBy: options.rateBy ?? 'window', concurrency: options.connections, seconds: result.duration }, failures, note || undefined));
+      },
+    );
+    instance.on('response', (_client, statusCode, _bytes, responseTime) => {
+      if (statusCode >= 200 && statusCode < 300) latencies.push(responseTime);
+    });
   });
-  const ok = result['2xx'];
-  const failures = result.non2xx + result.errors;
-  const codes = Object.entries(result.statusCodeStats ?? {})
-    .filter(([code]) => !code.startsWith('2'))
-    .map(([code, stats]) => `${stats.count ?? 0}×${code}`);
-  const note = [...codes, ...(result.errors ? [`${result.errors} errors (${result.timeouts} timeouts)`] : [])].join(', ');
-  return {
-    rate: ok / result.duration,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    mean: result.latency.mean,
-    count: ok,
-    failures,
-    ...(failures ? { failureNote: note } : {}),
-  };
 }
 
 /** One scrypt derivation with the node's parameters (r = 8, p = 1, 32 bytes: see src/identity/passwords.ts). */
@@ -272,37 +352,102 @@ function deriveOnce(log2n: number, salt: Buffer): Promise<void> {
 }
 
 /**
- * Raw scrypt hashing with `concurrency` hashes in flight at all times, counted the same way as
- * autocannon counts requests: completions inside the window, divided by the window's length.
+ * Raw scrypt hashing with `concurrency` hashes in flight until the window closes (those in flight
+ * then are waited for and counted). The rate is concurrency ÷ mean time per hash, as for logins.
+ * `seconds` is the window; the hashes finishing after it make the run a little longer.
  */
 export async function scryptLoad(log2n: number, concurrency: number, seconds: number): Promise<Measure> {
   const salt = Buffer.alloc(16, 7);
   const latencies: number[] = [];
-  const start = performance.now();
-  const end = start + seconds * 1000;
+  const end = performance.now() + seconds * 1000;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (performance.now() < end) {
         const begun = performance.now();
         await deriveOnce(log2n, salt);
-        const done = performance.now();
-        if (done <= end) latencies.push(done - begun);
+        latencies.push(performance.now() - begun);
       }
     }),
   );
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.max(0, Math.ceil(q * latencies.length) - 1))] ?? Number.NaN;
-  return {
-    rate: latencies.length / seconds,
-    p50: at(0.5),
-    p99: at(0.99),
-    mean: latencies.reduce((a, b) => a + b, 0) / (latencies.length || 1),
-    count: latencies.length,
-    failures: 0,
-  };
+  return summarise(latencies, { rateBy: 'little', concurrency, seconds });
+}
+
+/**
+ * Times every call of node:crypto's scrypt made by the application while it is recording, from the
+ * call to its callback. The application imports `scrypt` by name; `syncBuiltinESMExports` makes that
+ * binding see the wrapper. This measures scrypt inside the logins themselves, in the same window.
+ */
+export class ScryptProbe {
+  private recording = false;
+  private durations: number[] = [];
+  /** scrypt calls begun and not yet called back, recorded or not. */
+  inFlight = 0;
+  private readonly original = crypto.scrypt;
+
+  constructor() {
+    const probe = this;
+    const original = this.original;
+    const wrapped = function (this: unknown, ...args: unknown[]) {
+      const callback = args[args.length - 1];
+      if (typeof callback !== 'function') return (original as (...a: unknown[]) => void).apply(this, args);
+      const begun = performance.now();
+      const recorded = probe.recording;
+      probe.inFlight++;
+      args[args.length - 1] = (...results: unknown[]) => {
+        probe.inFlight--;
+        if (recorded && probe.recording) probe.durations.push(performance.now() - begun);
+        (callback as (...r: unknown[]) => void)(...results);
+      };
+      return (original as (...a: unknown[]) => void).apply(this, args);
+    };
+    (crypto as { scrypt: unknown }).scrypt = wrapped;
+    syncBuiltinESMExports();
+  }
+
+  start() {
+    this.durations = [];
+    this.recording = true;
+  }
+
+  /** The scrypt calls made since start() and finished by now; their rate is not meaningful. */
+  stop(): Measure {
+    this.recording = false;
+    return summarise(this.durations, { rateBy: 'window', concurrency: 1, seconds: Number.NaN });
+  }
+
+  uninstall() {
+    (crypto as { scrypt: unknown }).scrypt = this.original;
+    syncBuiltinESMExports();
+  }
 }
 
 /** Rows of the audit log, to check that each read left its record. */
 export async function auditCount(db: Database): Promise<number> {
   return (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_log')).rows[0]!.n;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Waits until the node has finished the requests autocannon left in flight when its window closed:
+ * the server goes on with them after the client hangs up. Every route measured here ends by writing
+ * an audit record, so the node is idle once no scrypt is running and the audit log has stopped growing.
+ * Returns the audit log's size then. Without this, leftovers run into the next measurement (a login
+ * holds a core for a second) or into the closing of the database.
+ */
+export async function settle(db: Database, probe: ScryptProbe, timeoutMs = 10_000): Promise<number> {
+  const deadline = performance.now() + timeoutMs;
+  let last = -1;
+  let stableFor = 0;
+  while (performance.now() < deadline) {
+    const count = await auditCount(db);
+    if (count === last && probe.inFlight === 0) {
+      if (++stableFor >= 2) return count;
+    } else {
+      stableFor = 0;
+    }
+    last = count;
+    await sleep(100);
+  }
+  return last;
 }

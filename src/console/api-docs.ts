@@ -20,14 +20,16 @@ export function apiDocs(app: HttpServer, node: NodeIdentity): void {
 <p>${t('docs.intro', { url: '/api/openapi.json' })} <a href="/api/openapi.json">openapi.json</a></p>
 ${tags.map((tag) => html`
 <h2 id="${tag}">${tag}</h2>
+<div class="wide" role="region" aria-labelledby="${tag}" tabindex="0">
 <table>
-<thead><tr><th scope="col">HTTP</th><th scope="col">${t('docs.title')}</th><th scope="col">${t('docs.access')}</th></tr></thead>
+<thead><tr><th scope="col">HTTP</th><th scope="col">${t('docs.summary')}</th><th scope="col">${t('docs.access')}</th></tr></thead>
 <tbody>${operations
       .filter((op) => op.tag === tag)
       .map((op) => html`<tr><td><code dir="ltr">${op.method} ${op.url}</code></td><td lang="en">${op.summary}</td><td>${
         'roles' in op.access ? html`<code dir="ltr">${op.access.roles.join(', ')}</code>` : t('docs.public')
       }</td></tr>`)}</tbody>
-</table>`)}`;
+</table>
+</div>`)}`;
     return reply.type('text/html; charset=utf-8').send(page(context, t('docs.title'), body));
   });
 }

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { CSRF_FIELD } from '../identity/guard.ts';
-import { LOCALES, type Locale, direction, ENDONYMS } from '../platform/i18n/locales.ts';
+import { LOCALES, type Locale, type Values, direction, ENDONYMS } from '../platform/i18n/locales.ts';
 import { type SafeHtml, html } from '../platform/http/html.ts';
 import { localeOf } from './locale.ts';
 import { type Translate, messages } from './messages.ts';
@@ -17,9 +17,18 @@ export interface PageContext {
   node: NodeIdentity;
 }
 
+/**
+ * Wraps every text put into a sentence in Unicode bidi isolates, so that it keeps its own direction:
+ * without them "Jean (ICPO)" in an Arabic sentence shows as "(Jean (ICPO", and a path loses its leading slash.
+ */
+function isolated(values: Values): Values {
+  return Object.fromEntries(Object.entries(values).map(([name, value]) => [name, typeof value === 'string' ? `\u2068${value}\u2069` : value]));
+}
+
 export function pageContext(request: FastifyRequest, node: NodeIdentity): PageContext {
   const locale = localeOf(request);
-  return { locale, t: messages.for(locale), request, node };
+  const translate = messages.for(locale);
+  return { locale, t: (key, values) => translate(key, values && isolated(values)), request, node };
 }
 
 function languageSwitch({ locale, t, request }: PageContext): SafeHtml {

@@ -43,7 +43,8 @@ ${state.error ? html`<p class="error" id="login-error" role="alert">${state.erro
   <input id="username" name="username" autocomplete="username" required value="${state.username ?? ''}" ${state.otpFocus ? '' : html`autofocus`} ${described ? html`aria-describedby="${described}"` : ''}></div>
   <div><label for="password">${t('login.password')}</label>
   <input id="password" name="password" type="password" autocomplete="current-password" required></div>
-  <div><label for="otp">${t('login.otp')} <span class="hint" id="otp-hint">${t('login.otp.hint')}</span></label>
+  <div><label for="otp">${t('login.otp')}</label>
+  <span class="hint" id="otp-hint">${t('login.otp.hint')}</span>
   <input id="otp" name="otp" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" maxlength="6" aria-describedby="otp-hint" ${state.otpFocus ? html`autofocus` : ''}></div>
   <div><button type="submit">${t('login.submit')}</button></div>
 </form>`);

@@ -1,18 +1,19 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import axe from 'axe-core';
 import { type Browser, type BrowserContextOptions, type Page, chromium } from 'playwright-core';
 import { ar } from '../../src/console/locales/ar.ts';
-import { en } from '../../src/console/locales/en.ts';
+import { type MessageKey, en } from '../../src/console/locales/en.ts';
 import { es } from '../../src/console/locales/es.ts';
 import { fr } from '../../src/console/locales/fr.ts';
 import { ru } from '../../src/console/locales/ru.ts';
 import { zh } from '../../src/console/locales/zh.ts';
-import { ADMIN, Api, type TestNode, startTestNode, userWith } from '../support/node.ts';
+import { LOCALES, type Locale } from '../../src/platform/i18n/locales.ts';
+import { ADMIN, Api, type TestNode, startTestNode } from '../support/node.ts';
 
 /** Debian's Chromium: the suite never downloads a browser of its own. */
 const CHROMIUM = '/usr/bin/chromium';
@@ -20,8 +21,7 @@ const INSTALLED = existsSync(CHROMIUM);
 // On a workstation without Chromium the suite is skipped; in CI a missing browser must not pass unnoticed.
 const skip = INSTALLED || process.env.CI ? false : `${CHROMIUM} is not installed (apt-get install chromium); set CI to make this a failure`;
 
-const CATALOGS = { ar, zh, en, fr, ru, es };
-type Locale = keyof typeof CATALOGS;
+const CATALOGS: Record<Locale, Record<MessageKey, string>> = { ar, zh, en, fr, ru, es };
 
 /**
  * What a browser of each language might send; English is reached through a first
@@ -36,8 +36,10 @@ const ACCEPT_LANGUAGE: Record<Locale, string> = {
   es: 'es-AR,es;q=0.9,en;q=0.5',
 };
 
-const USER = { username: 'ines', password: 'ines-secret-passphrase' };
-const welcome = (locale: Locale, name: string) => CATALOGS[locale]['home.title'].replace('{name}', name);
+/** A name that reads left to right and ends in a neutral character: the hard case inside an Arabic sentence. */
+const USER = { username: 'ines', displayName: 'Inès Duval (ICPO)', password: 'ines-secret-passphrase' };
+/** Names are set in the sentence inside Unicode bidi isolates (FSI … PDI), which keep their direction. */
+const welcome = (locale: Locale, name: string) => CATALOGS[locale]['home.title'].replace('{name}', `\u2068${name}\u2069`);
 
 /** Runs axe-core in the page and fails on every serious or critical violation, naming the elements. */
 async function assertAccessible(page: Page, what: string): Promise<void> {
@@ -67,7 +69,8 @@ describe('the console in a browser', { skip }, () => {
     node = await startTestNode();
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
     const admin = await new Api(node.url).login(ADMIN.username, ADMIN.password);
-    await userWith(admin, USER.username, ['investigator'], USER.password);
+    const created = await admin.post('/api/v1/users', { ...USER, roles: ['investigator'] });
+    assert.equal(created.status, 201, created.text);
   });
   after(async () => {
     await browser?.close();
@@ -104,7 +107,7 @@ describe('the console in a browser', { skip }, () => {
 
   const heading = (page: Page) => page.locator('h1').innerText();
 
-  for (const locale of Object.keys(CATALOGS) as Locale[]) {
+  for (const locale of LOCALES) {
     test(`${locale}: the pages speak the language the browser asks for, and axe-core finds no serious fault`, async () => {
       const t = CATALOGS[locale];
       await withPage({ locale, extraHTTPHeaders: { 'accept-language': ACCEPT_LANGUAGE[locale] } }, async (page) => {
@@ -113,6 +116,10 @@ describe('the console in a browser', { skip }, () => {
         await assertLanguage(page, locale);
         assert.equal(await heading(page), t['login.title']);
         assert.ok((await page.title()).startsWith(t['login.title']));
+        // Each field is named by its label alone; the code's hint is its description, not part of its name.
+        for (const label of [t['login.username'], t['login.password'], t['login.otp']]) {
+          assert.equal(await page.getByLabel(label, { exact: true }).count(), 1, `no field is labelled ${label}`);
+        }
         await assertAccessible(page, `/login in ${locale}`);
 
         const refused = await submitLogin(page, locale, 'nobody', 'not a password');
@@ -130,6 +137,7 @@ describe('the console in a browser', { skip }, () => {
         assert.equal(new URL(page.url()).pathname, '/api/docs');
         await assertLanguage(page, locale);
         assert.equal(await heading(page), t['docs.title']);
+        assert.deepEqual(await page.locator('table').first().getByRole('columnheader').allInnerTexts(), ['HTTP', t['docs.summary'], t['docs.access']]);
         await assertAccessible(page, `/api/docs in ${locale}`);
 
         const missing = await page.goto(`${node.url}/no-such-page`);
@@ -157,18 +165,19 @@ describe('the console in a browser', { skip }, () => {
 
   test('the language switch changes the language, keeps the page, and is remembered', async () => {
     await withPage({ locale: 'en-GB', extraHTTPHeaders: { 'accept-language': 'en-GB,en;q=0.9' } }, async (page) => {
-      let current: Locale = 'en';
-      const languages = () => page.getByRole('navigation', { name: CATALOGS[current]['lang.label'], exact: true });
+      // The switch is named in the page's language; each choice is named, and spoken, in its own.
+      const languages = (locale: Locale) => page.getByRole('navigation', { name: CATALOGS[locale]['lang.label'], exact: true });
       await page.goto(`${node.url}/login`);
-      assert.equal(await languages().locator('[aria-current="true"]').innerText(), 'English');
+      assert.equal(await languages('en').locator('[aria-current="true"]').innerText(), 'English');
+      const french = languages('en').getByRole('link', { name: 'Français', exact: true });
+      assert.equal(await french.getAttribute('lang'), 'fr');
 
       // Activated from the keyboard...
-      await languages().getByRole('link', { name: 'Français', exact: true }).press('Enter');
+      await french.press('Enter');
       await page.locator('html[lang="fr"]').waitFor({ state: 'attached' });
-      current = 'fr';
       assert.equal(new URL(page.url()).pathname, '/login');
       assert.equal(await heading(page), fr['login.title']);
-      assert.equal(await languages().locator('[aria-current="true"]').innerText(), 'Français');
+      assert.equal(await languages('fr').locator('[aria-current="true"]').innerText(), 'Français');
       const cookies = await page.context().cookies();
       assert.equal(cookies.find((cookie) => cookie.name === 'lang')?.value, 'fr');
 
@@ -180,9 +189,8 @@ describe('the console in a browser', { skip }, () => {
 
       // With the mouse, from another page: the reader stays where they were.
       await page.goto(`${node.url}/api/docs`);
-      await languages().getByRole('link', { name: 'العربية', exact: true }).click();
+      await languages('fr').getByRole('link', { name: 'العربية', exact: true }).click();
       await page.locator('html[lang="ar"]').waitFor({ state: 'attached' });
-      current = 'ar';
       assert.equal(new URL(page.url()).pathname, '/api/docs');
       await assertLanguage(page, 'ar');
       assert.equal(await heading(page), ar['docs.title']);
@@ -205,7 +213,7 @@ describe('the console in a browser', { skip }, () => {
       await page.keyboard.press('Tab');
       assert.ok(await isFocused(page, 'button[type="submit"]'));
       await Promise.all([page.waitForURL(`${node.url}/`), page.keyboard.press('Enter')]);
-      assert.equal(await heading(page), welcome('en', USER.username));
+      assert.equal(await heading(page), welcome('en', USER.displayName));
 
       // The first stop on a page is the skip link: shown when focused, it takes focus to the content.
       await page.keyboard.press('Tab');
@@ -245,28 +253,42 @@ describe('the console in a browser', { skip }, () => {
       const accepted = await submitLogin(page, 'en', USER.username, USER.password);
       assert.equal(accepted.status(), 303);
       assert.equal(new URL(page.url()).pathname, '/');
-      assert.equal(await heading(page), welcome('en', USER.username));
+      assert.equal(await heading(page), welcome('en', USER.displayName));
     });
   });
 
+  test('on a 320 px wide screen nothing scrolls sideways (WCAG 1.4.10 reflow), in Arabic and in English', async () => {
+    for (const locale of ['ar', 'en'] as const) {
+      await withPage({ locale, extraHTTPHeaders: { 'accept-language': locale }, viewport: { width: 320, height: 640 } }, async (page) => {
+        const overflow = () => page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+        await page.goto(`${node.url}/login`);
+        assert.equal(await overflow(), 0, `/login in ${locale}`);
+        await submitLogin(page, locale, USER.username, USER.password);
+        assert.equal(await overflow(), 0, `/ in ${locale}`);
+        await page.goto(`${node.url}/api/docs`);
+        assert.equal(await overflow(), 0, `/api/docs in ${locale}`);
+      });
+    }
+  });
+
   test('screenshots of the sign-in page (Arabic, English) and the Arabic home page are real images', async (t) => {
-    const shots: string[] = [];
+    const folder = await mkdtemp(join(tmpdir(), 'entraide-screenshots-'));
     async function shoot(page: Page, name: string) {
-      const path = join(tmpdir(), `entraide-${name}.png`);
+      const path = join(folder, `${name}.png`);
       await page.screenshot({ path, fullPage: true });
       await assertPng(path);
-      shots.push(path);
     }
     await withPage({ locale: 'ar', extraHTTPHeaders: { 'accept-language': 'ar' } }, async (page) => {
       await page.goto(`${node.url}/login`);
       await shoot(page, 'login-ar');
-      await submitLogin(page, 'ar', ADMIN.username, ADMIN.password);
+      await submitLogin(page, 'ar', USER.username, USER.password);
+      assert.equal(await heading(page), welcome('ar', USER.displayName));
       await shoot(page, 'home-ar');
     });
     await withPage({ locale: 'en', extraHTTPHeaders: { 'accept-language': 'en' } }, async (page) => {
       await page.goto(`${node.url}/login`);
       await shoot(page, 'login-en');
     });
-    t.diagnostic(`screenshots: ${shots.join(' ')}`);
+    t.diagnostic(`screenshots in ${folder}`);
   });
 });

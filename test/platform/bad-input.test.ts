@@ -24,7 +24,7 @@ describe('bad input gets a 4xx problem and changes nothing', () => {
   after(() => node.close());
 
   /** Sends raw bytes as the admin and checks the answer is a problem and the database is as it was. */
-  async function refused(method: string, path: string, body: BodyInit | undefined, contentType: string | undefined, expected?: number) {
+  async function refused(method: string, path: string, body: string | Buffer | undefined, contentType: string | undefined, expected?: number) {
     const response = await fetch(`${node.url}${path}`, {
       method,
       headers: { authorization: `Bearer ${admin.token}`, ...(contentType ? { 'content-type': contentType } : {}) },

@@ -22,7 +22,7 @@ export const ar: Record<MessageKey, string> = {
   'home.noRoles': 'ليس لديك أي دور بعد. راجع مدير العقدة.',
   'home.tasks': 'ما يمكنك القيام به هنا',
   'home.api': 'توثيق واجهة البرمجة',
-  'home.session': 'تنتهي جلستك في الساعة {time, time, short} يوم {time, date, medium}.',
+  'home.session': 'تنتهي جلستك في الساعة {time, time, ::jmmz} يوم {time, date, medium}.',
   'logout': 'تسجيل الخروج',
   'signedInAs': 'مسجّل الدخول باسم {name}',
   'footer.node': 'العقدة {node} · الدولة {state}',
@@ -52,6 +52,7 @@ export const ar: Record<MessageKey, string> = {
   'error.home': 'العودة إلى الصفحة الرئيسية',
   'docs.title': 'توثيق واجهة البرمجة',
   'docs.intro': 'يمر كل إجراء في وحدة التحكم عبر واجهة HTTP هذه. وثيقة OpenAPI المقروءة آليًا موجودة في {url}.',
+  'docs.summary': 'الوصف',
   'docs.access': 'من يحق له استدعاؤها',
   'docs.public': 'الجميع',
 };

@@ -20,7 +20,7 @@ export const en = {
   'home.noRoles': 'You hold no role yet. Ask your node administrator.',
   'home.tasks': 'What you can do here',
   'home.api': 'API documentation',
-  'home.session': 'Your session ends at {time, time, short} on {time, date, medium}.',
+  'home.session': 'Your session ends at {time, time, ::jmmz} on {time, date, medium}.',
   'logout': 'Sign out',
   'signedInAs': 'Signed in as {name}',
   'footer.node': 'Node {node} · State {state}',
@@ -50,6 +50,7 @@ export const en = {
   'error.home': 'Back to the start page',
   'docs.title': 'API documentation',
   'docs.intro': 'Every action of the console goes through this HTTP API. The machine-readable OpenAPI document is at {url}.',
+  'docs.summary': 'Description',
   'docs.access': 'Who may call it',
   'docs.public': 'Anyone',
 } as const;

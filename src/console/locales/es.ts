@@ -22,7 +22,7 @@ export const es: Record<MessageKey, string> = {
   'home.noRoles': 'Todavía no tiene ninguna función. Consulte al administrador de su nodo.',
   'home.tasks': 'Lo que puede hacer aquí',
   'home.api': 'Documentación de la API',
-  'home.session': 'Su sesión termina a las {time, time, short} del {time, date, medium}.',
+  'home.session': 'Su sesión termina a las {time, time, ::jmmz} del {time, date, medium}.',
   'logout': 'Cerrar sesión',
   'signedInAs': 'Sesión iniciada como {name}',
   'footer.node': 'Nodo {node} · Estado {state}',
@@ -52,6 +52,7 @@ export const es: Record<MessageKey, string> = {
   'error.home': 'Volver a la página de inicio',
   'docs.title': 'Documentación de la API',
   'docs.intro': 'Cada acción de la consola pasa por esta API HTTP. El documento OpenAPI legible por máquina está en {url}.',
+  'docs.summary': 'Descripción',
   'docs.access': 'Quién puede llamarla',
   'docs.public': 'Cualquiera',
 };

@@ -22,7 +22,7 @@ export const fr: Record<MessageKey, string> = {
   'home.noRoles': 'Vous n’avez encore aucun rôle. Adressez-vous à l’administrateur de votre nœud.',
   'home.tasks': 'Ce que vous pouvez faire ici',
   'home.api': 'Documentation de l’API',
-  'home.session': 'Votre session prend fin à {time, time, short} le {time, date, medium}.',
+  'home.session': 'Votre session prend fin à {time, time, ::jmmz} le {time, date, medium}.',
   'logout': 'Se déconnecter',
   'signedInAs': 'Connecté en tant que {name}',
   'footer.node': 'Nœud {node} · État {state}',
@@ -52,6 +52,7 @@ export const fr: Record<MessageKey, string> = {
   'error.home': 'Retour à la page d’accueil',
   'docs.title': 'Documentation de l’API',
   'docs.intro': 'Chaque action de la console passe par cette API HTTP. Le document OpenAPI lisible par machine se trouve à {url}.',
+  'docs.summary': 'Description',
   'docs.access': 'Qui peut l’appeler',
   'docs.public': 'Tout le monde',
 };

@@ -22,7 +22,7 @@ export const ru: Record<MessageKey, string> = {
   'home.noRoles': 'У вас пока нет ролей. Обратитесь к администратору вашего узла.',
   'home.tasks': 'Что вы можете здесь делать',
   'home.api': 'Документация API',
-  'home.session': 'Ваш сеанс завершится в {time, time, short} {time, date, medium}.',
+  'home.session': 'Ваш сеанс завершится в {time, time, ::jmmz} {time, date, medium}.',
   'logout': 'Выйти',
   'signedInAs': 'Вы вошли как {name}',
   'footer.node': 'Узел {node} · Государство {state}',
@@ -52,6 +52,7 @@ export const ru: Record<MessageKey, string> = {
   'error.home': 'Вернуться на главную страницу',
   'docs.title': 'Документация API',
   'docs.intro': 'Каждое действие консоли проходит через этот HTTP API. Машиночитаемый документ OpenAPI находится по адресу {url}.',
+  'docs.summary': 'Описание',
   'docs.access': 'Кто может вызывать',
   'docs.public': 'Любой',
 };

@@ -22,7 +22,7 @@ export const zh: Record<MessageKey, string> = {
   'home.noRoles': '您尚未被授予任何角色。请联系您的节点管理员。',
   'home.tasks': '您可以在此处执行的操作',
   'home.api': 'API 文档',
-  'home.session': '您的会话将于 {time, date, medium} {time, time, short} 结束。',
+  'home.session': '您的会话将于 {time, date, medium} {time, time, ::jmmz} 结束。',
   'logout': '退出',
   'signedInAs': '当前登录：{name}',
   'footer.node': '节点 {node} · 国家 {state}',
@@ -52,6 +52,7 @@ export const zh: Record<MessageKey, string> = {
   'error.home': '返回首页',
   'docs.title': 'API 文档',
   'docs.intro': '控制台的每项操作都通过此 HTTP API 完成。机器可读的 OpenAPI 文档位于 {url}。',
+  'docs.summary': '说明',
   'docs.access': '调用权限',
   'docs.public': '任何人',
 };

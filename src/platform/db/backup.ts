@@ -26,7 +26,7 @@ async function tablesInDependencyOrder(db: Queryable): Promise<TableInfo[]> {
   const tables = (
     await db.query<{ name: string; pk: string[] | null }>(`
       SELECT c.relname AS name,
-             (SELECT array_agg(a.attname ORDER BY k.ord)
+             (SELECT array_agg(a.attname::text ORDER BY k.ord)
                 FROM pg_index i
                 CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord)
                 JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum
@@ -108,7 +108,6 @@ export async function backup(db: Database, file: string): Promise<{ rows: number
  * a truncated or corrupt file restores nothing.
  */
 export async function restore(db: Database, file: string): Promise<{ rows: number }> {
-  const reader = createInterface({ input: createReadStream(file).pipe(createGunzip()), crlfDelay: Infinity });
   return db.transaction(async (tx) => {
     const tables = await tablesInDependencyOrder(tx);
     for (const table of tables) {
@@ -130,36 +129,46 @@ export async function restore(db: Database, file: string): Promise<{ rows: numbe
       );
       batch = undefined;
     };
-    for await (const line of reader) {
-      if (line === '') continue;
-      const record = JSON.parse(line) as { table?: string; row?: unknown; end?: boolean; rows?: number };
-      if (!headerSeen) {
-        const header = record as { format?: unknown; version?: unknown };
-        if (header.format !== FORMAT || header.version !== VERSION) throw new Error('not an Entraide backup of a supported version');
-        headerSeen = true;
-        continue;
-      }
-      if (record.end) {
-        await flush();
-        if (record.rows !== restored) throw new Error(`backup announces ${record.rows} rows, found ${restored}`);
-        ended = true;
-        break;
-      }
-      const table = record.table;
-      if (typeof table !== 'string' || !known.has(table)) throw new Error(`backup names an unknown table: ${String(table)}`);
-      if (table === 'schema_migrations') {
-        // The target was migrated by this version; a backup from a newer schema cannot fit it.
-        const id = (record.row as { id?: unknown }).id;
-        const found = await tx.query('SELECT 1 FROM schema_migrations WHERE id = $1', [id]);
-        if (found.rows.length === 0) throw new Error(`backup needs migration ${String(id)}, which this version does not have`);
+    // Opened only now: a readline interface that closes before anyone iterates it never yields.
+    const source = createReadStream(file);
+    const gunzip = createGunzip();
+    source.on('error', (error) => gunzip.destroy(error));
+    const reader = createInterface({ input: source.pipe(gunzip), crlfDelay: Infinity });
+    try {
+      for await (const line of reader) {
+        if (line === '') continue;
+        const record = JSON.parse(line) as { table?: string; row?: unknown; end?: boolean; rows?: number };
+        if (!headerSeen) {
+          const header = record as { format?: unknown; version?: unknown };
+          if (header.format !== FORMAT || header.version !== VERSION) throw new Error('not an Entraide backup of a supported version');
+          headerSeen = true;
+          continue;
+        }
+        if (record.end) {
+          await flush();
+          if (record.rows !== restored) throw new Error(`backup announces ${record.rows} rows, found ${restored}`);
+          ended = true;
+          break;
+        }
+        const table = record.table;
+        if (typeof table !== 'string' || !known.has(table)) throw new Error(`backup names an unknown table: ${String(table)}`);
+        if (table === 'schema_migrations') {
+          // The target was migrated by this version; a backup from a newer schema cannot fit it.
+          const id = (record.row as { id?: unknown }).id;
+          const found = await tx.query('SELECT 1 FROM schema_migrations WHERE id = $1', [id]);
+          if (found.rows.length === 0) throw new Error(`backup needs migration ${String(id)}, which this version does not have`);
+          restored += 1;
+          continue;
+        }
+        if (batch && batch.table !== table) await flush();
+        batch ??= { table, rows: [] };
+        batch.rows.push(record.row);
         restored += 1;
-        continue;
+        if (batch.rows.length >= PAGE) await flush();
       }
-      if (batch && batch.table !== table) await flush();
-      batch ??= { table, rows: [] };
-      batch.rows.push(record.row);
-      restored += 1;
-      if (batch.rows.length >= PAGE) await flush();
+    } finally {
+      reader.close();
+      source.destroy();
     }
     if (!ended) throw new Error('backup is truncated: no end marker');
     await resetSequences(tx);
