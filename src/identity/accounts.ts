@@ -88,7 +88,7 @@ export class Accounts {
 
   async unlock(id: string, actor: Actor, requestId: string): Promise<User> {
     return this.change(id, actor, requestId, 'identity.user.unlock', {}, async (tx) => {
-      await tx.query('UPDATE users SET failed_logins = 0, locked_until = NULL, updated_at = now() WHERE id = $1', [id]);
+      await tx.query('DELETE FROM login_throttle WHERE username_key = (SELECT lower(username) FROM users WHERE id = $1)', [id]);
     });
   }
 

@@ -44,8 +44,12 @@ export function installGuard(app: HttpServer, db: Database): void {
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     const access = request.routeOptions.config?.access;
     if (!access) return; // no route matched: the not-found handler answers
+    if (!('roles' in access)) {
+      // A stale token must not stop anyone from reaching a public route, such as signing in again.
+      request.principal = await principalOf(db, request).catch(() => undefined);
+      return;
+    }
     request.principal = await principalOf(db, request);
-    if (!('roles' in access)) return;
     const principal = request.principal;
     if (!principal) {
       if (request.routeOptions.config.page && SAFE_METHODS.has(request.method)) {

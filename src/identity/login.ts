@@ -3,6 +3,7 @@ import type { Database } from '../platform/db/database.ts';
 import { HttpProblem } from '../platform/http/problem.ts';
 import { decoyHash, hashPassword, verifyPassword } from './passwords.ts';
 import { type SessionKind, openSession } from './sessions.ts';
+import { clearFailures, lockedFor, recordFailure } from './throttle.ts';
 import { totpStep } from './totp.ts';
 import { type UserSecrets, findUserByName, publicView } from './users.ts';
 
@@ -17,11 +18,6 @@ export interface Credentials {
   otp?: string | undefined;
 }
 
-/** Failures allowed before the account locks; each further failure doubles the wait. */
-export const FREE_ATTEMPTS = 5;
-const FIRST_LOCK_SECONDS = 30;
-const LONGEST_LOCK_SECONDS = 3600;
-
 const WRONG = 'wrong username, password or code';
 
 export class LoginService {
@@ -35,7 +31,7 @@ export class LoginService {
   /** Checks credentials, with lock-out and second factor, and opens a session. Every outcome is audited. */
   async login(credentials: Credentials, kind: SessionKind, requestId: string) {
     const user = await findUserByName(this.db, credentials.username);
-    const audit = (outcome: 'success' | 'refused', reason: string, subject?: UserSecrets) =>
+    const audit = (outcome: 'refused', reason: string, subject?: UserSecrets) =>
       recordAudit(this.db, {
         actor: { id: subject?.id ?? null, name: subject?.username ?? credentials.username.slice(0, 64), role: null },
         action: 'identity.login',
@@ -46,23 +42,22 @@ export class LoginService {
         details: { reason, via: kind },
       });
 
-    if (!user) {
-      // Spend the same time as for a real account, so timing does not reveal which names exist.
-      this.decoy ??= decoyHash(this.settings.passwordCost);
-      await verifyPassword(credentials.password, await this.decoy, this.settings.passwordCost);
-      await audit('refused', 'unknown user');
-      throw new HttpProblem(401, 'login-failed', WRONG);
-    }
-    if (user.lockedUntil) {
+    // The lock applies to the name tried, known or not: the answer reveals nothing about accounts.
+    const wait = await lockedFor(this.db, credentials.username);
+    if (wait > 0) {
       await audit('refused', 'locked', user);
-      const wait = Math.max(1, Math.ceil((Date.parse(user.lockedUntil) - Date.now()) / 1000));
       throw new HttpProblem(429, 'locked', `too many failed attempts: try again in ${wait} seconds`, {
         headers: { 'retry-after': String(wait) },
         extra: { retryAfter: wait },
       });
     }
+    if (!user) {
+      // Spend the same time as for a real account, so timing does not reveal which names exist.
+      await verifyPassword(credentials.password, await this.decoyHash(), this.settings.passwordCost);
+      return this.fail(credentials.username, 'unknown user', audit);
+    }
     const password = await verifyPassword(credentials.password, user.passwordHash, this.settings.passwordCost);
-    if (!password.ok) return this.fail(user, 'wrong password', audit);
+    if (!password.ok) return this.fail(credentials.username, 'wrong password', audit, user);
     let step: number | null = null;
     if (user.totpEnabled && user.totpSecret) {
       if (!credentials.otp) {
@@ -71,7 +66,7 @@ export class LoginService {
       }
       step = totpStep(user.totpSecret, credentials.otp);
       if (step === null || (user.totpLastStep !== null && step <= user.totpLastStep)) {
-        return this.fail(user, step === null ? 'wrong code' : 'code replayed', audit);
+        return this.fail(credentials.username, step === null ? 'wrong code' : 'code replayed', audit, user);
       }
     }
     if (user.disabled) {
@@ -80,12 +75,13 @@ export class LoginService {
     }
     const rehashed = password.outdated ? await hashPassword(credentials.password, this.settings.passwordCost) : null;
     return this.db.transaction(async (tx) => {
-      await tx.query(
-        `UPDATE users SET failed_logins = 0, locked_until = NULL,
-                totp_last_step = COALESCE($2, totp_last_step), password_hash = COALESCE($3, password_hash)
-          WHERE id = $1`,
-        [user.id, step, rehashed],
-      );
+      await clearFailures(tx, credentials.username);
+      if (step !== null || rehashed !== null) {
+        await tx.query(
+          'UPDATE users SET totp_last_step = COALESCE($2, totp_last_step), password_hash = COALESCE($3, password_hash) WHERE id = $1',
+          [user.id, step, rehashed],
+        );
+      }
       const session = await openSession(tx, user.id, kind, this.settings.sessionHours);
       await recordAudit(tx, {
         actor: { id: user.id, name: user.username, role: null },
@@ -99,16 +95,23 @@ export class LoginService {
     });
   }
 
-  private async fail(user: UserSecrets, reason: string, audit: (o: 'refused', r: string, u: UserSecrets) => Promise<void>): Promise<never> {
-    // One atomic update: concurrent failures all count.
-    await this.db.query(
-      `UPDATE users SET failed_logins = failed_logins + 1,
-              locked_until = CASE WHEN failed_logins + 1 >= $2
-                                  THEN now() + make_interval(secs => LEAST($3 * power(2, failed_logins + 1 - $2), $4))
-                                  ELSE locked_until END
-        WHERE id = $1`,
-      [user.id, FREE_ATTEMPTS, FIRST_LOCK_SECONDS, LONGEST_LOCK_SECONDS],
-    );
+  private decoyHash(): Promise<string> {
+    this.decoy ??= decoyHash(this.settings.passwordCost).catch((error: unknown) => {
+      this.decoy = undefined;
+      throw error;
+    });
+    return this.decoy;
+  }
+
+  private async fail(
+    username: string,
+    reason: string,
+    audit: (o: 'refused', r: string, u?: UserSecrets) => Promise<void>,
+    user?: UserSecrets,
+  ): Promise<never> {
+    await this.db.transaction(async (tx) => {
+      await recordFailure(tx, username);
+    });
     await audit('refused', reason, user);
     throw new HttpProblem(401, 'login-failed', WRONG);
   }

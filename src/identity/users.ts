@@ -19,12 +19,12 @@ export interface UserSecrets extends User {
   passwordHash: string;
   totpSecret: string | null;
   totpLastStep: number | null;
-  failedLogins: number;
 }
 
 const SELECT = `
-  SELECT u.id, u.username, u.display_name, u.email, u.disabled, u.totp_enabled, u.locked_until, u.created_at,
-         u.password_hash, u.totp_secret, u.totp_last_step, u.failed_logins,
+  SELECT u.id, u.username, u.display_name, u.email, u.disabled, u.totp_enabled, u.created_at,
+         u.password_hash, u.totp_secret, u.totp_last_step,
+         (SELECT t.locked_until FROM login_throttle t WHERE t.username_key = lower(u.username)) AS locked_until,
          COALESCE((SELECT array_agg(r.role ORDER BY r.role) FROM user_roles r WHERE r.user_id = u.id), '{}') AS roles
     FROM users u`;
 
@@ -40,7 +40,6 @@ interface Row {
   password_hash: string;
   totp_secret: string | null;
   totp_last_step: number | null;
-  failed_logins: number;
   roles: Role[];
 }
 
@@ -58,12 +57,11 @@ function toSecrets(row: Row): UserSecrets {
     passwordHash: row.password_hash,
     totpSecret: row.totp_secret,
     totpLastStep: row.totp_last_step,
-    failedLogins: row.failed_logins,
   };
 }
 
 export function publicView(user: UserSecrets): User {
-  const { passwordHash: _p, totpSecret: _s, totpLastStep: _l, failedLogins: _f, ...view } = user;
+  const { passwordHash: _p, totpSecret: _s, totpLastStep: _l, ...view } = user;
   return view;
 }
 

@@ -36,8 +36,8 @@ describe('signing in: passwords, lock-out, second factor, sessions', () => {
     assert.equal(locked.status, 429);
     const wait = Number(locked.headers.get('retry-after'));
     assert.ok(wait > 0 && wait <= 30, `first lock lasts at most 30 s, got ${wait}`);
-    const row = await node.database.db.query<{ failed_logins: number }>("SELECT failed_logins FROM users WHERE username = 'frank'");
-    assert.equal(row.rows[0]!.failed_logins, 5);
+    const row = await node.database.db.query<{ failures: number }>("SELECT failures FROM login_throttle WHERE username_key = 'frank'");
+    assert.equal(row.rows[0]!.failures, 5);
 
     // The administrator lifts the lock; the right password works again and resets the count.
     const id = (await admin.get('/api/v1/users?q=frank')).body.items[0].id as string;
@@ -47,12 +47,26 @@ describe('signing in: passwords, lock-out, second factor, sessions', () => {
 
   test('the lock doubles with each further failure', async () => {
     await userWith(admin, 'grace', ['analyst']);
-    await node.database.db.query("UPDATE users SET failed_logins = 6, locked_until = now() - interval '1 second' WHERE username = 'grace'");
+    await node.database.db.query("INSERT INTO login_throttle (username_key, failures, locked_until) VALUES ('grace', 6, now() - interval '1 second')");
     assert.equal((await anonymous.post('/api/v1/auth/login', { username: 'grace', password: 'wrong' })).status, 401);
     const locked = await anonymous.post('/api/v1/auth/login', { username: 'grace', password: 'wrong' });
     assert.equal(locked.status, 429);
     const wait = Number(locked.headers.get('retry-after'));
     assert.ok(wait > 60 && wait <= 120, `the seventh failure locks for 120 s, got ${wait}`);
+  });
+
+  test('a name nobody holds locks the same way, so the lock-out does not tell which accounts exist', async () => {
+    const answers: number[] = [];
+    for (let i = 0; i < 6; i += 1) {
+      answers.push((await anonymous.post('/api/v1/auth/login', { username: 'no-such-person', password: `guess ${i}` })).status);
+    }
+    assert.deepEqual(answers, [401, 401, 401, 401, 401, 429]);
+  });
+
+  test('a stale bearer token does not stop its holder from signing in again or reading /health', async () => {
+    const stale = new Api(node.url, 'B'.repeat(43));
+    assert.equal((await stale.get('/health')).status, 200);
+    assert.equal((await stale.post('/api/v1/auth/login', { username: ADMIN.username, password: ADMIN.password })).status, 200);
   });
 
   test('a second factor: enrol, confirm with a code, then sign-in needs a fresh code that cannot be replayed', async () => {

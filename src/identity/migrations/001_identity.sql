@@ -8,8 +8,6 @@ CREATE TABLE users (
   totp_enabled   boolean NOT NULL DEFAULT false,
   totp_last_step bigint,
   disabled       boolean NOT NULL DEFAULT false,
-  failed_logins  integer NOT NULL DEFAULT 0,
-  locked_until   timestamptz,
   created_at     timestamptz NOT NULL DEFAULT now(),
   updated_at     timestamptz NOT NULL DEFAULT now()
 );
@@ -34,3 +32,13 @@ CREATE TABLE sessions (
   revoked_at   timestamptz
 );
 CREATE INDEX sessions_user ON sessions (user_id);
+
+-- Failed sign-ins counted by the name tried, whether or not an account has it, so that
+-- the lock-out answers alike for every name and reveals nothing about which ones exist.
+CREATE TABLE login_throttle (
+  username_key    text PRIMARY KEY,
+  failures        integer NOT NULL,
+  locked_until    timestamptz,
+  last_failure_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX login_throttle_last_failure ON login_throttle (last_failure_at);
