@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { ADMIN, Api, type TestNode, startTestNode, userWith } from '../support/node.ts';
+import { type Api, type TestNode, startTestNodeWithAdmin, userWith } from '../support/node.ts';
 
 describe('audit: every change and every read of personal data leaves a record nobody can quietly erase', () => {
   let node: TestNode;
@@ -8,8 +8,7 @@ describe('audit: every change and every read of personal data leaves a record no
   let lena: Api;
   let lenaId: string;
   before(async () => {
-    node = await startTestNode();
-    admin = await new Api(node.url).login(ADMIN.username, ADMIN.password);
+    ({ node, admin } = await startTestNodeWithAdmin());
     lena = await userWith(admin, 'lena', ['investigator']);
     lenaId = (await lena.get('/api/v1/me')).body.id;
     await admin.get(`/api/v1/users/${lenaId}`);

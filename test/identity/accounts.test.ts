@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { ADMIN, Api, type TestNode, startTestNode, userWith } from '../support/node.ts';
+import { Api, type TestNode, startTestNodeWithAdmin, userWith } from '../support/node.ts';
 
 describe('accounts: the administrator creates users, assigns roles and disables accounts', () => {
   let node: TestNode;
   let admin: Api;
   before(async () => {
-    node = await startTestNode();
-    admin = await new Api(node.url).login(ADMIN.username, ADMIN.password);
+    ({ node, admin } = await startTestNodeWithAdmin());
   });
   after(() => node.close());
 

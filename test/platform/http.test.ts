@@ -3,14 +3,13 @@ import { after, before, describe, test } from 'node:test';
 import { PUBLIC } from '../../src/platform/http/access.ts';
 import { createHttpServer, routesOf } from '../../src/platform/http/server.ts';
 import { createLogger } from '../../src/platform/log.ts';
-import { ADMIN, Api, type TestNode, startTestNode } from '../support/node.ts';
+import { Api, type TestNode, startTestNode, startTestNodeWithAdmin } from '../support/node.ts';
 
 describe('the HTTP API: documented, with problem details and health', () => {
   let node: TestNode;
   let admin: Api;
   before(async () => {
-    node = await startTestNode();
-    admin = await new Api(node.url).login(ADMIN.username, ADMIN.password);
+    ({ node, admin } = await startTestNodeWithAdmin());
   });
   after(() => node.close());
 

@@ -60,6 +60,12 @@ export async function startTestNode(overrides: Partial<NodeConfig> = {}): Promis
   };
 }
 
+/** A test node and a client signed in as its administrator. */
+export async function startTestNodeWithAdmin(overrides: Partial<NodeConfig> = {}): Promise<{ node: TestNode; admin: Api }> {
+  const node = await startTestNode(overrides);
+  return { node, admin: await new Api(node.url).login(ADMIN.username, ADMIN.password) };
+}
+
 export interface ApiResponse<T = any> {
   status: number;
   headers: Headers;
