@@ -194,7 +194,7 @@ export async function startBenchNode(engine: Engine, settings: BenchSettings): P
       }
     });
     // Warnings and errors go to standard error, so that the table on standard output stays clean.
-    app = await buildApp(config, db, createLogger(config.logLevel, config.nodeId, process.stderr));
+    ({ app } = await buildApp(config, db, createLogger(config.logLevel, config.nodeId, process.stderr), 'a benchmark secret for the node keys'));
     await app.listen({ host: '127.0.0.1', port: 0 });
     const url = urlOf(app);
     const node: BenchNode = {

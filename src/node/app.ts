@@ -10,12 +10,14 @@ import { identityRoutes } from '../identity/routes.ts';
 import { type NodeConfig, usesHttps } from '../platform/config.ts';
 import type { Database } from '../platform/db/database.ts';
 import { type HttpServer, createHttpServer } from '../platform/http/server.ts';
+import { Federation } from '../federation/service.ts';
+import { federationRoutes } from '../federation/routes.ts';
 import { healthRoute } from './health.ts';
 
 export const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 /** One node's HTTP application over an open, migrated database. */
-export async function buildApp(config: NodeConfig, db: Database, logger: Logger): Promise<HttpServer> {
+export async function buildApp(config: NodeConfig, db: Database, logger: Logger, keySecret: string): Promise<{ app: HttpServer; federation: Federation }> {
   const node = { nodeId: config.nodeId, state: config.state };
   const app = await createHttpServer({
     logger,
@@ -31,6 +33,9 @@ export async function buildApp(config: NodeConfig, db: Database, logger: Logger)
   identityRoutes(app, db, login, config.passwordCost, `Entraide ${config.nodeId}`);
   auditRoutes(app, db, ADMIN);
   consolePages(app, db, login, node, usesHttps(config));
+  const federation = await Federation.open(db, config, keySecret, logger);
+  federationRoutes(app, federation, ADMIN);
+  app.addHook('onClose', () => federation.worker.stop());
   await app.ready();
-  return app;
+  return { app, federation };
 }

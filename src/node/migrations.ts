@@ -4,4 +4,5 @@ import { migrationsIn } from '../platform/db/migrate.ts';
 export const MIGRATIONS = [
   ...migrationsIn('audit', new URL('../audit/migrations/', import.meta.url)),
   ...migrationsIn('identity', new URL('../identity/migrations/', import.meta.url)),
+  ...migrationsIn('federation', new URL('../federation/migrations/', import.meta.url)),
 ];

@@ -3,6 +3,7 @@ import type { NodeConfig } from '../platform/config.ts';
 import { migrate } from '../platform/db/migrate.ts';
 import { openDatabase } from '../platform/db/open.ts';
 import { createLogger } from '../platform/log.ts';
+import { resolveKeySecret } from '../federation/secret.ts';
 import { buildApp } from './app.ts';
 import { MIGRATIONS } from './migrations.ts';
 
@@ -20,8 +21,9 @@ export async function startNode(config: NodeConfig, options: { adminPassword?: s
     const applied = await migrate(db, MIGRATIONS);
     if (applied.length) logger.info({ applied }, 'database migrated');
     const firstAdmin = await ensureFirstAdmin(db, config.passwordCost, options.adminPassword);
-    const app = await buildApp(config, db, logger);
+    const { app, federation } = await buildApp(config, db, logger, resolveKeySecret(config.keySecret, config.dataDir));
     await app.listen({ host: config.host, port: config.port });
+    federation.worker.start();
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     return {

@@ -22,11 +22,24 @@ const ConfigSchema = Type.Object(
     /** log2 of scrypt's cost parameter N; 17 is OWASP's recommendation. */
     passwordCost: Type.Integer({ minimum: 10, maximum: 20 }),
     sessionHours: Type.Number({ exclusiveMinimum: 0, maximum: 24 * 30 }),
+    /** Seals the node's private keys at rest; from ENTRAIDE_KEY_SECRET, or generated into the data directory. */
+    keySecret: Type.Optional(Type.String({ minLength: 16 })),
+    federation: Type.Object(
+      {
+        maxSkewSeconds: Type.Integer({ minimum: 0, maximum: 3600 }),
+        maxAgeSeconds: Type.Integer({ minimum: 60 }),
+        deadAfterSeconds: Type.Integer({ minimum: 1 }),
+        inboxLimit: Type.Integer({ minimum: 1024 }),
+      },
+      { additionalProperties: false },
+    ),
   },
   { additionalProperties: false },
 );
 
 export type NodeConfig = Static<typeof ConfigSchema>;
+
+export type ConfigOverrides = Partial<Omit<NodeConfig, 'federation'>> & { federation?: Partial<NodeConfig['federation']> };
 
 export class ConfigError extends Error {}
 
@@ -34,7 +47,7 @@ export class ConfigError extends Error {}
  * The node's configuration: defaults, then the JSON file if one is given, then the
  * environment (PORT, HOST, DATABASE_URL, ENTRAIDE_NODE_ID, ENTRAIDE_DATA_DIR, LOG_LEVEL).
  */
-export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv; overrides?: Partial<NodeConfig> } = {}): NodeConfig {
+export function loadConfig(options: { file?: string | undefined; env?: NodeJS.ProcessEnv; overrides?: ConfigOverrides } = {}): NodeConfig {
   const env = options.env ?? process.env;
   let fromFile: Record<string, unknown> = {};
   if (options.file) {
@@ -58,12 +71,21 @@ export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv; ov
     ...fromFile,
     ...options.overrides,
   };
+  merged.federation = {
+    maxSkewSeconds: 300,
+    maxAgeSeconds: 7 * 24 * 3600,
+    deadAfterSeconds: 24 * 3600,
+    inboxLimit: 4 * 1024 * 1024,
+    ...(fromFile.federation as object | undefined),
+    ...options.overrides?.federation,
+  };
   if (env.ENTRAIDE_NODE_ID) merged.nodeId = env.ENTRAIDE_NODE_ID;
   if (env.HOST) merged.host = env.HOST;
   if (env.PORT) merged.port = Number(env.PORT);
   if (env.DATABASE_URL) merged.databaseUrl = env.DATABASE_URL;
   if (env.LOG_LEVEL) merged.logLevel = env.LOG_LEVEL;
   if (env.ENTRAIDE_DATA_DIR) merged.dataDir = env.ENTRAIDE_DATA_DIR;
+  if (env.ENTRAIDE_KEY_SECRET) merged.keySecret = env.ENTRAIDE_KEY_SECRET;
   merged.dataDir = resolve(String(merged.dataDir ?? join('data', String(merged.nodeId))));
   merged.publicUrl ??= `http://${merged.host === '0.0.0.0' ? '127.0.0.1' : String(merged.host)}:${String(merged.port)}`;
   if (!Value.Check(ConfigSchema, merged)) {

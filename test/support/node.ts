@@ -1,8 +1,10 @@
+import { type AddressInfo, createServer } from 'node:net';
 import { Writable } from 'node:stream';
 import { SYSTEM_ACTOR } from '../../src/audit/record.ts';
 import { Accounts } from '../../src/identity/accounts.ts';
 import type { Role } from '../../src/identity/roles.ts';
-import { type NodeConfig, loadConfig } from '../../src/platform/config.ts';
+import { type ConfigOverrides, type NodeConfig, loadConfig } from '../../src/platform/config.ts';
+import type { Federation } from '../../src/federation/service.ts';
 import { migrate } from '../../src/platform/db/migrate.ts';
 import { createLogger } from '../../src/platform/log.ts';
 import type { HttpServer } from '../../src/platform/http/server.ts';
@@ -12,11 +14,13 @@ import { type TestDatabase, createTestDatabase } from './database.ts';
 
 /** A cheaper scrypt cost than production's, so that a suite creating many accounts stays quick. */
 export const TEST_PASSWORD_COST = 12;
+export const TEST_KEY_SECRET = 'a test secret that seals the node keys';
 export const ADMIN = { username: 'admin', password: 'correct horse battery staple' };
 
 export interface TestNode {
   url: string;
   app: HttpServer;
+  federation: Federation;
   database: TestDatabase;
   config: NodeConfig;
   /** Everything the node logged, one JSON object a line. */
@@ -24,12 +28,25 @@ export interface TestNode {
   close(): Promise<void>;
 }
 
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
 /** A node on a fresh database, listening on a free loopback port, with one administrator. */
-export async function startTestNode(overrides: Partial<NodeConfig> = {}): Promise<TestNode> {
+export async function startTestNode(overrides: ConfigOverrides = {}): Promise<TestNode> {
   const database = await createTestDatabase();
+  // The port is chosen before start so that the node can publish its own URL to peers.
+  const port = await freePort();
   const config = loadConfig({
     env: {},
-    overrides: { port: 0, logLevel: 'info', passwordCost: TEST_PASSWORD_COST, dataDir: '/nonexistent', ...overrides },
+    overrides: { port, logLevel: 'info', passwordCost: TEST_PASSWORD_COST, dataDir: '/nonexistent', ...overrides },
   });
   await migrate(database.db, MIGRATIONS);
   await new Accounts(database.db, config.passwordCost).create(
@@ -43,13 +60,12 @@ export async function startTestNode(overrides: Partial<NodeConfig> = {}): Promis
       done();
     },
   });
-  const app = await buildApp(config, database.db, createLogger('info', config.nodeId, sink));
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  const { app, federation } = await buildApp(config, database.db, createLogger('info', config.nodeId, sink), TEST_KEY_SECRET);
+  await app.listen({ host: '127.0.0.1', port });
   return {
     url: `http://127.0.0.1:${port}`,
     app,
+    federation,
     database,
     config,
     logs,
@@ -61,7 +77,7 @@ export async function startTestNode(overrides: Partial<NodeConfig> = {}): Promis
 }
 
 /** A test node and a client signed in as its administrator. */
-export async function startTestNodeWithAdmin(overrides: Partial<NodeConfig> = {}): Promise<{ node: TestNode; admin: Api }> {
+export async function startTestNodeWithAdmin(overrides: ConfigOverrides = {}): Promise<{ node: TestNode; admin: Api }> {
   const node = await startTestNode(overrides);
   return { node, admin: await new Api(node.url).login(ADMIN.username, ADMIN.password) };
 }

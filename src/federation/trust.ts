@@ -1,0 +1,119 @@
+import type { JWK } from 'jose';
+import { Value } from 'typebox/value';
+import type { Queryable } from '../platform/db/database.ts';
+import { HttpProblem, conflict, notFound } from '../platform/http/problem.ts';
+import { fingerprintOf } from './keys.ts';
+import { type NodeMetadata, NodeMetadataSchema, keysOf } from './metadata.ts';
+
+export interface Peer {
+  nodeId: string;
+  url: string;
+  state: string;
+  kind: string;
+  displayName: string;
+  inboxUrl: string;
+  fingerprint: string;
+  status: 'active' | 'suspended';
+  addedAt: string;
+}
+
+const METADATA_TIMEOUT_MS = 10_000;
+
+/** Fetches a node's metadata and checks it against the fingerprint given out of band. */
+export async function fetchPeerMetadata(url: string, fingerprint: string): Promise<NodeMetadata> {
+  let body: unknown;
+  try {
+    const response = await fetch(new URL('/.well-known/entraide', url), { signal: AbortSignal.timeout(METADATA_TIMEOUT_MS), redirect: 'error' });
+    if (!response.ok) throw new Error(`status ${response.status}`);
+    body = await response.json();
+  } catch (error) {
+    throw new HttpProblem(422, 'peer-unreachable', `cannot read the metadata of ${url}: ${(error as Error).message}`);
+  }
+  if (!Value.Check(NodeMetadataSchema, body)) throw new HttpProblem(422, 'peer-metadata-invalid', `${url} does not publish valid Entraide metadata`);
+  const signing = keysOf(body, 'sig');
+  const prints = await Promise.all(signing.map((key) => fingerprintOf(key)));
+  if (!prints.includes(fingerprint)) {
+    throw new HttpProblem(422, 'fingerprint-mismatch', 'no signing key of that node has the fingerprint given: do not trust it until you have checked with its administrator');
+  }
+  return body;
+}
+
+interface PeerRow {
+  node_id: string;
+  url: string;
+  state: string;
+  kind: string;
+  display_name: string;
+  inbox_url: string;
+  fingerprint: string;
+  status: 'active' | 'suspended';
+  added_at: Date;
+}
+
+const toPeer = (row: PeerRow): Peer => ({
+  nodeId: row.node_id,
+  url: row.url,
+  state: row.state,
+  kind: row.kind,
+  displayName: row.display_name,
+  inboxUrl: row.inbox_url,
+  fingerprint: row.fingerprint,
+  status: row.status,
+  addedAt: row.added_at.toISOString(),
+});
+
+export async function addPeer(tx: Queryable, url: string, metadata: NodeMetadata, fingerprint: string, self: string): Promise<Peer> {
+  if (metadata.nodeId === self) throw conflict('a node does not trust itself');
+  const existing = await tx.query('SELECT 1 FROM peers WHERE node_id = $1', [metadata.nodeId]);
+  if (existing.rows.length > 0) throw conflict(`${metadata.nodeId} is already on the trust list`);
+  await tx.query(
+    `INSERT INTO peers (node_id, url, state, kind, display_name, inbox_url, fingerprint) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+    [metadata.nodeId, url, metadata.state, metadata.kind, metadata.displayName, metadata.endpoints.inbox, fingerprint],
+  );
+  for (const key of metadata.jwks.keys) {
+    await tx.query('INSERT INTO peer_keys (kid, node_id, use, jwk) VALUES ($1, $2, $3, $4)', [key.kid, metadata.nodeId, key.use, JSON.stringify(key)]);
+  }
+  return getPeer(tx, metadata.nodeId);
+}
+
+export async function getPeer(db: Queryable, nodeId: string): Promise<Peer> {
+  const { rows } = await db.query<PeerRow>('SELECT * FROM peers WHERE node_id = $1', [nodeId]);
+  if (!rows[0]) throw notFound(`peer ${nodeId}`);
+  return toPeer(rows[0]);
+}
+
+export async function listPeers(db: Queryable): Promise<Peer[]> {
+  return (await db.query<PeerRow>('SELECT * FROM peers ORDER BY node_id')).rows.map(toPeer);
+}
+
+export async function setPeerStatus(db: Queryable, nodeId: string, status: Peer['status']): Promise<void> {
+  const { rowCount } = await db.query('UPDATE peers SET status = $2, updated_at = now() WHERE node_id = $1', [nodeId, status]);
+  if (rowCount === 0) throw notFound(`peer ${nodeId}`);
+}
+
+export async function removePeer(db: Queryable, nodeId: string): Promise<void> {
+  const { rowCount } = await db.query('DELETE FROM peers WHERE node_id = $1', [nodeId]);
+  if (rowCount === 0) throw notFound(`peer ${nodeId}`);
+}
+
+/** A signing key of an active peer that is not retired: the only keys a message may be signed with. */
+export async function trustedKey(db: Queryable, nodeId: string, kid: string, use: 'sig' | 'enc'): Promise<JWK | undefined> {
+  const { rows } = await db.query<{ jwk: JWK }>(
+    `SELECT k.jwk FROM peer_keys k JOIN peers p ON p.node_id = k.node_id
+      WHERE k.node_id = $1 AND k.kid = $2 AND k.use = $3 AND k.status = 'active' AND p.status = 'active'`,
+    [nodeId, kid, use],
+  );
+  return rows[0]?.jwk;
+}
+
+/** The key to encrypt for a peer: its newest active encryption key. */
+export async function encryptionKeyOf(db: Queryable, nodeId: string): Promise<{ peer: Peer; key: JWK }> {
+  const peer = await getPeer(db, nodeId);
+  if (peer.status !== 'active') throw conflict(`${nodeId} is suspended: nothing is sent to it`);
+  const { rows } = await db.query<{ jwk: JWK }>(
+    "SELECT jwk FROM peer_keys WHERE node_id = $1 AND use = 'enc' AND status = 'active' ORDER BY added_at DESC LIMIT 1",
+    [nodeId],
+  );
+  if (!rows[0]) throw conflict(`no encryption key is known for ${nodeId}`);
+  return { peer, key: rows[0].jwk };
+}

@@ -1,0 +1,208 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { decodeProtectedHeader } from 'jose';
+import { sealMessage } from '../../src/federation/envelope.ts';
+import { newMessageId } from '../../src/federation/keys.ts';
+import { encryptionKeyOf } from '../../src/federation/trust.ts';
+import { type Api, type TestNode, startTestNodeWithAdmin } from '../support/node.ts';
+
+interface Party {
+  node: TestNode;
+  admin: Api;
+}
+
+async function party(nodeId: string, state: string): Promise<Party> {
+  const started = await startTestNodeWithAdmin({ nodeId, state, federation: { deadAfterSeconds: 2 } });
+  // Notes are what this test sends: each one applied inserts one row, so "exactly once" can be counted.
+  await started.node.database.db.exec('CREATE TABLE test_notes (msg_id uuid PRIMARY KEY, sender text NOT NULL, body text NOT NULL)');
+  started.node.federation.on('test.note', async (tx, message) => {
+    await tx.query('INSERT INTO test_notes (msg_id, sender, body) VALUES ($1, $2, $3)', [message.msgId, message.from, (message.payload as { body: string }).body]);
+  });
+  return started;
+}
+
+async function trust(from: Party, to: Party) {
+  const theirs = (await to.admin.get('/.well-known/entraide')).body;
+  const added = await from.admin.post('/api/v1/federation/peers', { url: to.node.url, fingerprint: theirs.fingerprint });
+  assert.equal(added.status, 201, added.text);
+}
+
+async function post(node: TestNode, envelope: string | Buffer, contentType = 'application/jose') {
+  const response = await fetch(`${node.url}/federation/v1/inbox`, { method: 'POST', headers: { 'content-type': contentType }, body: envelope });
+  return { status: response.status, body: (await response.json()) as { receipt?: string; duplicate?: boolean; type?: string; detail?: string } };
+}
+
+const notes = async (node: TestNode) =>
+  (await node.database.db.query<{ n: number }>('SELECT count(*)::int AS n FROM test_notes')).rows[0]!.n;
+
+/** Queues a note from one node to another the way a capability would: in a transaction of its own. */
+const queueNote = (from: TestNode, to: string, body: string) =>
+  from.database.db.transaction((tx) => from.federation.send(tx, to, 'test.note', { body }));
+
+async function settled(node: TestNode, msgId: string, states = ['delivered', 'dead']) {
+  for (let i = 0; i < 200; i += 1) {
+    const { rows } = await node.database.db.query<{ state: string }>('SELECT state FROM outbox WHERE msg_id = $1', [msgId]);
+    if (states.includes(rows[0]!.state)) return rows[0]!.state;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`message ${msgId} did not settle`);
+}
+
+describe('federation: signed, encrypted, receipted, exactly-once messages between two nodes', () => {
+  let a: Party;
+  let b: Party;
+  let stranger: Party;
+  before(async () => {
+    [a, b, stranger] = await Promise.all([party('a-police', 'AA'), party('b-police', 'BB'), party('x-stranger', 'XX')]);
+    await trust(a, b);
+    await trust(b, a);
+    await trust(stranger, b); // the stranger knows b, but b does not trust it
+    a.node.federation.worker.start();
+  });
+  after(async () => {
+    await Promise.all([a, b, stranger].map((p) => p.node.close()));
+  });
+
+  test('each node publishes its id, State, kind, endpoints and keys at /.well-known/entraide', async () => {
+    const metadata = (await a.admin.get('/.well-known/entraide')).body;
+    assert.equal(metadata.nodeId, 'a-police');
+    assert.equal(metadata.state, 'AA');
+    assert.equal(metadata.kind, 'authority');
+    assert.equal(metadata.endpoints.inbox, `${a.node.config.publicUrl}/federation/v1/inbox`);
+    assert.deepEqual(metadata.jwks.keys.map((k: { use: string; crv: string }) => `${k.use}:${k.crv}`).sort(), ['enc:X25519', 'sig:Ed25519']);
+    assert.ok(metadata.jwks.keys.every((k: Record<string, unknown>) => !('d' in k)), 'no private part is published');
+    const stored = await a.node.database.db.query<{ private_jwe: string }>('SELECT private_jwe FROM node_keys');
+    for (const row of stored.rows) assert.equal(decodeProtectedHeader(row.private_jwe).alg, 'PBES2-HS512+A256KW');
+  });
+
+  test('a peer is added only if its metadata matches the fingerprint given out of band', async () => {
+    const wrong = await a.admin.post('/api/v1/federation/peers', { url: stranger.node.url, fingerprint: 'A'.repeat(43) });
+    assert.equal(wrong.status, 422);
+    assert.equal(wrong.body.type, '/problems/fingerprint-mismatch');
+    assert.deepEqual((await a.admin.get('/api/v1/federation/peers')).body.map((p: { nodeId: string }) => p.nodeId), ['b-police']);
+  });
+
+  test('a note from A reaches B once, with a signed receipt that A keeps and shows', async () => {
+    const msgId = await queueNote(a.node, 'b-police', 'hello B');
+    a.node.federation.worker.kick();
+    assert.equal(await settled(a.node, msgId), 'delivered');
+    const log = (await a.admin.get(`/api/v1/federation/messages?direction=sent&peer=b-police`)).body.items;
+    const sent = log.find((m: { msgId: string }) => m.msgId === msgId);
+    assert.equal(sent.state, 'delivered');
+    assert.equal(decodeProtectedHeader(sent.receipt).typ, 'entraide-receipt+jws');
+    const received = (await b.admin.get('/api/v1/federation/messages?direction=received')).body.items;
+    assert.ok(received.some((m: { msgId: string; receipt: string }) => m.msgId === msgId && m.receipt === sent.receipt));
+    const rows = await b.node.database.db.query<{ body: string; sender: string }>('SELECT body, sender FROM test_notes WHERE msg_id = $1', [msgId]);
+    assert.deepEqual(rows.rows, [{ body: 'hello B', sender: 'a-police' }]);
+  });
+
+  test('a retry of an applied message returns the first receipt and applies nothing again', async () => {
+    const msgId = await queueNote(a.node, 'b-police', 'once only');
+    await settled(a.node, msgId);
+    const { rows } = await a.node.database.db.query<{ envelope: string; receipt: string }>('SELECT envelope, receipt FROM outbox WHERE msg_id = $1', [msgId]);
+    const before_ = await notes(b.node);
+    for (let i = 0; i < 3; i += 1) {
+      const again = await post(b.node, rows[0]!.envelope);
+      assert.equal(again.status, 200);
+      assert.equal(again.body.duplicate, true);
+      assert.equal(again.body.receipt, rows[0]!.receipt);
+    }
+    assert.equal(await notes(b.node), before_);
+  });
+
+  describe('tampered or unwelcome messages are refused with a problem, and nothing is applied', () => {
+    let envelope: string;
+    before(async () => {
+      const { key } = await encryptionKeyOf(a.node.database.db, 'b-police');
+      envelope = await sealMessage({ msgId: newMessageId(), from: 'a-police', to: 'b-police', type: 'test.note', iat: Math.floor(Date.now() / 1000) }, { body: 'x' }, a.node.federation.keys, key);
+    });
+
+    async function refused(body: string | Buffer, status: number, type: string, contentType?: string) {
+      const before_ = await notes(b.node);
+      const answer = await post(b.node, body, contentType);
+      assert.equal(answer.status, status, JSON.stringify(answer.body));
+      assert.equal(answer.body.type, `/problems/${type}`);
+      assert.equal(await notes(b.node), before_);
+      return answer;
+    }
+
+    test('one flipped byte anywhere in the ciphertext or tag', async () => {
+      const parts = envelope.split('.');
+      for (const index of [3, 4]) {
+        const flipped = [...parts];
+        const bytes = Buffer.from(flipped[index]!, 'base64url');
+        bytes[Math.floor(bytes.length / 2)]! ^= 0x01;
+        flipped[index] = bytes.toString('base64url');
+        await refused(flipped.join('.'), 400, 'undecryptable');
+      }
+    });
+
+    test('a message addressed to another node', async () => {
+      const { key } = await encryptionKeyOf(a.node.database.db, 'b-police');
+      const misaddressed = await sealMessage({ msgId: newMessageId(), from: 'a-police', to: 'c-police', type: 'test.note', iat: Math.floor(Date.now() / 1000) }, { body: 'x' }, a.node.federation.keys, key);
+      await refused(misaddressed, 400, 'wrong-recipient');
+    });
+
+    test('a sender whose key is not on the trust list', async () => {
+      const { key } = await encryptionKeyOf(stranger.node.database.db, 'b-police');
+      const intruder = await sealMessage({ msgId: newMessageId(), from: 'x-stranger', to: 'b-police', type: 'test.note', iat: Math.floor(Date.now() / 1000) }, { body: 'x' }, stranger.node.federation.keys, key);
+      await refused(intruder, 403, 'untrusted-sender');
+      // Claiming to be a trusted node does not help: the signature is checked with that node's key.
+      const impostor = await sealMessage({ msgId: newMessageId(), from: 'a-police', to: 'b-police', type: 'test.note', iat: Math.floor(Date.now() / 1000) }, { body: 'x' }, stranger.node.federation.keys, key);
+      await refused(impostor, 403, 'untrusted-sender');
+    });
+
+    test('a message too old to be told from a replay, or from the future beyond the clock skew', async () => {
+      const { key } = await encryptionKeyOf(a.node.database.db, 'b-police');
+      const now = Math.floor(Date.now() / 1000);
+      const old = await sealMessage({ msgId: newMessageId(), from: 'a-police', to: 'b-police', type: 'test.note', iat: now - b.node.config.federation.maxAgeSeconds - 60 }, { body: 'x' }, a.node.federation.keys, key);
+      await refused(old, 400, 'too-old');
+      const future = await sealMessage({ msgId: newMessageId(), from: 'a-police', to: 'b-police', type: 'test.note', iat: now + b.node.config.federation.maxSkewSeconds + 60 }, { body: 'x' }, a.node.federation.keys, key);
+      await refused(future, 400, 'from-the-future');
+    });
+
+    test('another message reusing the id of one already received', async () => {
+      const first = await post(b.node, envelope);
+      assert.equal(first.status, 200);
+      const { key } = await encryptionKeyOf(a.node.database.db, 'b-police');
+      const reused = await sealMessage({ msgId: decodeProtectedHeader(envelope).msgId as string, from: 'a-police', to: 'b-police', type: 'test.note', iat: Math.floor(Date.now() / 1000) }, { body: 'other' }, a.node.federation.keys, key);
+      await refused(reused, 409, 'message-id-reused');
+    });
+
+    test('a message over the size limit, garbage, or the wrong media type', async () => {
+      await refused(`${envelope}${'A'.repeat(b.node.config.federation.inboxLimit)}`, 413, 'too-large');
+      await refused('not a jwe at all', 400, 'malformed-envelope');
+      await refused(envelope, 415, 'unsupported-media-type', 'text/plain');
+    });
+
+    test('a suspended peer is refused until it is activated again', async () => {
+      assert.equal((await b.admin.post('/api/v1/federation/peers/a-police/suspend')).body.status, 'suspended');
+      const { key } = await encryptionKeyOf(a.node.database.db, 'b-police');
+      const message = await sealMessage({ msgId: newMessageId(), from: 'a-police', to: 'b-police', type: 'test.note', iat: Math.floor(Date.now() / 1000) }, { body: 'x' }, a.node.federation.keys, key);
+      await refused(message, 403, 'untrusted-sender');
+      assert.equal((await b.admin.post('/api/v1/federation/peers/a-police/activate')).body.status, 'active');
+      assert.equal((await post(b.node, message)).status, 200);
+    });
+
+    test('each refusal is logged on the receiving node', () => {
+      const refusals = b.node.logs.filter((line) => line.includes('"msg":"message refused"'));
+      assert.ok(refusals.length >= 6);
+      assert.ok(refusals.some((line) => line.includes('"reason":"bad-signature"') || line.includes('"reason":"untrusted-sender"')));
+    });
+  });
+
+  test('while the peer is unreachable the message waits and is retried; past its time it is dead until the administrator retries it', async () => {
+    await a.node.database.db.query("UPDATE peers SET inbox_url = 'http://127.0.0.1:9/federation/v1/inbox' WHERE node_id = 'b-police'");
+    const msgId = await queueNote(a.node, 'b-police', 'patience');
+    a.node.federation.worker.kick();
+    assert.equal(await settled(a.node, msgId, ['dead']), 'dead');
+    const dead = (await a.admin.get('/api/v1/federation/messages?state=dead')).body.items.find((m: { msgId: string }) => m.msgId === msgId);
+    assert.ok(dead.attempts >= 1);
+    assert.ok(dead.lastError);
+    await a.node.database.db.query('UPDATE peers SET inbox_url = $1 WHERE node_id = $2', [`${b.node.url}/federation/v1/inbox`, 'b-police']);
+    assert.equal((await a.admin.post(`/api/v1/federation/messages/${msgId}/retry`)).status, 202);
+    assert.equal(await settled(a.node, msgId, ['delivered']), 'delivered');
+    const rows = await b.node.database.db.query('SELECT 1 FROM test_notes WHERE msg_id = $1', [msgId]);
+    assert.equal(rows.rows.length, 1);
+  });
+});
