@@ -11,6 +11,7 @@ import { HttpProblem } from '../platform/http/problem.ts';
 import { MIGRATIONS } from '../node/migrations.ts';
 import { VERSION } from '../node/app.ts';
 import { startNode } from '../node/start.ts';
+import { demoTable, startDemo } from '../node/demo.ts';
 
 const program = new Command('entraide')
   .description('Entraide: a node of the federation for cross-border cooperation against cybercrime')
@@ -61,6 +62,22 @@ node
     process.stderr.write(`\n${lines.join('\n')}\n\n`);
     const stop = async () => {
       await running.close();
+      process.exit(0);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+
+program
+  .command('demo')
+  .description('start the demo federation on loopback: States A and B (police, 24/7 point, central authority) and a provider, from port 4100')
+  .option('-d, --data <dir>', 'where the demo nodes keep their data', 'data')
+  .action(async (options: { data: string }) => {
+    process.stderr.write('Starting the demo federation (seven nodes; the first start takes a little longer)…\n');
+    const demo = await startDemo(options.data);
+    process.stdout.write(`\n${demoTable(demo.nodes)}\n\n`);
+    const stop = async () => {
+      await demo.stop();
       process.exit(0);
     };
     process.once('SIGINT', stop);

@@ -13,6 +13,7 @@ const NodeId = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,62}$' });
 const PeerSchema = Type.Object({
   nodeId: Type.String(), url: Type.String(), state: Type.String(), kind: Type.String(), displayName: Type.String(),
   inboxUrl: Type.String(), fingerprint: Type.String(), status: StringEnum(['active', 'suspended'] as const), addedAt: Type.String({ format: 'date-time' }),
+  messagesReceived: Type.Integer(), lastMessageAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
 });
 const MessageSchema = Type.Object({
   msgId: Type.String({ format: 'uuid' }),

@@ -15,6 +15,8 @@ export interface Peer {
   fingerprint: string;
   status: 'active' | 'suspended';
   addedAt: string;
+  messagesReceived: number;
+  lastMessageAt: string | null;
 }
 
 const METADATA_TIMEOUT_MS = 10_000;
@@ -48,6 +50,8 @@ interface PeerRow {
   fingerprint: string;
   status: 'active' | 'suspended';
   added_at: Date;
+  messages_received: number;
+  last_message_at: Date | null;
 }
 
 const toPeer = (row: PeerRow): Peer => ({
@@ -60,6 +64,8 @@ const toPeer = (row: PeerRow): Peer => ({
   fingerprint: row.fingerprint,
   status: row.status,
   addedAt: row.added_at.toISOString(),
+  messagesReceived: row.messages_received,
+  lastMessageAt: row.last_message_at?.toISOString() ?? null,
 });
 
 export async function addPeer(tx: Queryable, url: string, metadata: NodeMetadata, fingerprint: string, self: string): Promise<Peer> {

@@ -1,4 +1,3 @@
-import { type AddressInfo, createServer } from 'node:net';
 import { Writable } from 'node:stream';
 import { SYSTEM_ACTOR } from '../../src/audit/record.ts';
 import { Accounts } from '../../src/identity/accounts.ts';
@@ -11,6 +10,7 @@ import type { HttpServer } from '../../src/platform/http/server.ts';
 import { buildApp } from '../../src/node/app.ts';
 import { MIGRATIONS } from '../../src/node/migrations.ts';
 import { type TestDatabase, createTestDatabase } from './database.ts';
+import { freePort } from './ports.ts';
 
 /** A cheaper scrypt cost than production's, so that a suite creating many accounts stays quick. */
 export const TEST_PASSWORD_COST = 12;
@@ -26,17 +26,6 @@ export interface TestNode {
   /** Everything the node logged, one JSON object a line. */
   logs: string[];
   close(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** A node on a fresh database, listening on a free loopback port, with one administrator. */

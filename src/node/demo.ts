@@ -1,0 +1,145 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ROLES } from '../identity/roles.ts';
+
+/**
+ * The demo federation `npm start` brings up on loopback: two States' police, 24/7 point and
+ * central authority, and one service provider, each its own process with its own embedded
+ * database, trusting each other, with an account for every role. States XA and XB are
+ * user-assigned ISO 3166 codes: clearly not real countries.
+ */
+export const DEMO_NODES = [
+  { nodeId: 'a-police', displayName: 'State A — police cyber unit', state: 'XA', kind: 'authority' },
+  { nodeId: 'a-247', displayName: 'State A — 24/7 point of contact', state: 'XA', kind: 'contact_point' },
+  { nodeId: 'a-central', displayName: 'State A — central authority', state: 'XA', kind: 'central_authority' },
+  { nodeId: 'b-police', displayName: 'State B — police cyber unit', state: 'XB', kind: 'authority' },
+  { nodeId: 'b-247', displayName: 'State B — 24/7 point of contact', state: 'XB', kind: 'contact_point' },
+  { nodeId: 'b-central', displayName: 'State B — central authority', state: 'XB', kind: 'central_authority' },
+  { nodeId: 'provider', displayName: 'Example service provider', state: 'XB', kind: 'service_provider' },
+] as const;
+
+/** Every demo account has this password: a demonstration, never a deployment. */
+export const DEMO_PASSWORD = 'entraide-demo';
+const FIRST_PORT = 4100;
+const CLI = fileURLToPath(new URL('../../bin/entraide.mjs', import.meta.url));
+
+interface DemoNode {
+  nodeId: string;
+  url: string;
+  config: string;
+  child?: ChildProcess;
+}
+
+async function call(url: string, init: RequestInit & { token?: string; json?: unknown } = {}): Promise<Response> {
+  const headers: Record<string, string> = {};
+  if (init.token) headers.authorization = `Bearer ${init.token}`;
+  if (init.json !== undefined) headers['content-type'] = 'application/json';
+  return fetch(url, { ...init, headers, body: init.json === undefined ? null : JSON.stringify(init.json) });
+}
+
+async function waitHealthy(node: DemoNode): Promise<void> {
+  for (let i = 0; i < 600; i += 1) {
+    try {
+      if ((await fetch(`${node.url}/health`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    if (node.child?.exitCode !== null && node.child?.exitCode !== undefined) throw new Error(`${node.nodeId} exited with ${node.child.exitCode}`);
+    await new Promise((done) => setTimeout(done, 100));
+  }
+  throw new Error(`${node.nodeId} did not become healthy`);
+}
+
+function spawnNode(node: DemoNode, logDir: string): ChildProcess {
+  const child = spawn(process.execPath, [CLI, 'node', 'start', '--config', node.config], {
+    env: { ...process.env, ENTRAIDE_ADMIN_PASSWORD: DEMO_PASSWORD, DATABASE_URL: '', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  // Each node's own output goes to its log file; the terminal shows only the table.
+  const log = join(logDir, `${node.nodeId}.log`);
+  child.stdout!.on('data', (chunk: Buffer) => writeFileSync(log, chunk, { flag: 'a' }));
+  child.stderr!.on('data', (chunk: Buffer) => writeFileSync(log, chunk, { flag: 'a' }));
+  return child;
+}
+
+/** Accounts for every role and mutual trust; on a restart everything is already there (409) and kept. */
+async function seed(nodes: DemoNode[]): Promise<void> {
+  const tokens = new Map<string, string>();
+  await Promise.all(nodes.map(async (node) => {
+    const login = await call(`${node.url}/api/v1/auth/login`, { method: 'POST', json: { username: 'admin', password: DEMO_PASSWORD } });
+    if (!login.ok) throw new Error(`cannot sign in to ${node.nodeId} as admin: ${login.status} ${await login.text()}`);
+    const token = ((await login.json()) as { token: string }).token;
+    tokens.set(node.nodeId, token);
+    for (const role of ROLES.filter((r) => r !== 'node_admin')) {
+      const created = await call(`${node.url}/api/v1/users`, {
+        method: 'POST', token, json: { username: role.replaceAll('_', '-'), displayName: `Demo ${role.replaceAll('_', ' ')}`, password: DEMO_PASSWORD, roles: [role] },
+      });
+      if (!created.ok && created.status !== 409) throw new Error(`cannot create ${role} on ${node.nodeId}: ${await created.text()}`);
+    }
+  }));
+  const fingerprints = new Map<string, string>();
+  for (const node of nodes) {
+    fingerprints.set(node.nodeId, ((await (await fetch(`${node.url}/.well-known/entraide`)).json()) as { fingerprint: string }).fingerprint);
+  }
+  await Promise.all(nodes.map(async (node) => {
+    for (const peer of nodes.filter((other) => other !== node)) {
+      const added = await call(`${node.url}/api/v1/federation/peers`, { method: 'POST', token: tokens.get(node.nodeId), json: { url: peer.url, fingerprint: fingerprints.get(peer.nodeId) } });
+      if (!added.ok && added.status !== 409) throw new Error(`${node.nodeId} cannot trust ${peer.nodeId}: ${await added.text()}`);
+    }
+  }));
+}
+
+export async function startDemo(dataRoot = 'data'): Promise<{ nodes: DemoNode[]; stop(): Promise<void> }> {
+  const root = resolve(dataRoot);
+  const configs = join(root, 'demo');
+  mkdirSync(configs, { recursive: true });
+  const nodes: DemoNode[] = DEMO_NODES.map((node, index) => {
+    const port = FIRST_PORT + index;
+    const config = join(configs, `${node.nodeId}.json`);
+    writeFileSync(config, JSON.stringify({ ...node, host: '127.0.0.1', port, dataDir: join(root, node.nodeId) }, null, 2));
+    return { nodeId: node.nodeId, url: `http://127.0.0.1:${port}`, config };
+  });
+  let stopping = false;
+  const launch = (node: DemoNode) => {
+    node.child = spawnNode(node, configs);
+    node.child.once('exit', (code, signal) => {
+      if (stopping) return;
+      process.stderr.write(`${node.nodeId} stopped (${signal ?? code}); starting it again\n`);
+      launch(node);
+    });
+  };
+  nodes.forEach(launch);
+  const stop = async () => {
+    stopping = true;
+    await Promise.all(nodes.map((node) => new Promise<void>((done) => {
+      if (!node.child || node.child.exitCode !== null) return done();
+      node.child.once('exit', () => done());
+      node.child.kill('SIGTERM');
+    })));
+  };
+  try {
+    await Promise.all(nodes.map(waitHealthy));
+    await seed(nodes);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { nodes, stop };
+}
+
+export function demoTable(nodes: DemoNode[]): string {
+  const rows = DEMO_NODES.map((node, i) => [node.nodeId, node.state, node.kind, `${nodes[i]!.url}/login`]);
+  const header = ['node', 'State', 'kind', 'console'];
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
+  const line = (cells: string[]) => cells.map((cell, c) => cell.padEnd(widths[c]!)).join('  ');
+  return [
+    line(header),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...rows.map(line),
+    '',
+    `Sign in on any node as one of: admin, ${ROLES.filter((r) => r !== 'node_admin').map((r) => r.replaceAll('_', '-')).join(', ')}`,
+    `with the password "${DEMO_PASSWORD}". Logs: ${join(resolve('data'), 'demo')}/<node>.log. Stop with Ctrl-C.`,
+  ].join('\n');
+}
