@@ -51,9 +51,9 @@ export interface OpenOptions {
 const refuse = (slug: string, detail: string) => new HttpProblem(400, slug, detail);
 
 /** The outer header, readable without any key: enough to find a message already applied. */
-export function outerHeader(envelope: string): { msgId?: unknown; from?: unknown; to?: unknown } {
+export function outerHeader(envelope: string): { msgId?: unknown; from?: unknown; to?: unknown; kid?: unknown } {
   try {
-    return decodeProtectedHeader(envelope) as { msgId?: unknown; from?: unknown; to?: unknown };
+    return decodeProtectedHeader(envelope) as { msgId?: unknown; from?: unknown; to?: unknown; kid?: unknown };
   } catch {
     throw refuse('malformed-envelope', 'the message is not a compact JWE');
   }
@@ -63,9 +63,11 @@ export function outerHeader(envelope: string): { msgId?: unknown; from?: unknown
 export async function openMessage(envelope: string, options: OpenOptions): Promise<OpenedMessage> {
   const outer = outerHeader(envelope);
   if (outer.to !== options.self) throw refuse('wrong-recipient', `the message is addressed to ${String(outer.to)}, not to this node`);
+  const decryptionKey = typeof outer.kid === 'string' ? options.keys.decryption.get(outer.kid) : undefined;
+  if (!decryptionKey) throw refuse('unknown-recipient-key', `the message is sealed for a key this node does not hold: ${String(outer.kid)}`);
   let signed: string;
   try {
-    const { plaintext } = await compactDecrypt(envelope, options.keys.encryption.privateKey, {
+    const { plaintext } = await compactDecrypt(envelope, decryptionKey, {
       keyManagementAlgorithms: [KEY_WRAP_ALG],
       contentEncryptionAlgorithms: [CONTENT_ENC],
     });

@@ -27,9 +27,12 @@ export class Inbox {
 
   constructor(
     private readonly db: Database,
-    private readonly keys: NodeKeys,
+    /** The node's keys as they are now: they change when the node rotates them. */
+    private readonly keys: () => NodeKeys,
     private readonly settings: InboxSettings,
     private readonly logger: Logger,
+    /** Asks a trusted peer for its current keys, when it signs with a key not yet known here. */
+    private readonly refreshPeer: (nodeId: string) => Promise<boolean>,
   ) {}
 
   on(type: string, handler: MessageHandler): void {
@@ -58,8 +61,11 @@ export class Inbox {
 
     const message = await openMessage(envelope, {
       self: this.settings.self,
-      keys: this.keys,
-      senderKey: (from, kid) => trustedKey(this.db, from, kid, 'sig'),
+      keys: this.keys(),
+      senderKey: async (from, kid) =>
+        (await trustedKey(this.db, from, kid, 'sig')) ??
+        // A peer that rotated its keys signs with one we have not seen: learn it from the peer, vouched by its old key.
+        ((await this.refreshPeer(from)) ? trustedKey(this.db, from, kid, 'sig') : undefined),
       now: Date.now(),
       maxSkewSeconds: this.settings.maxSkewSeconds,
       maxAgeSeconds: this.settings.maxAgeSeconds,
@@ -67,7 +73,7 @@ export class Inbox {
     const handler = this.handlers.get(message.type);
     if (!handler) throw new HttpProblem(422, 'unknown-message-type', `this node does not handle messages of type ${message.type}`);
     const receivedAt = new Date().toISOString();
-    const receipt = await signReceipt({ msgId: message.msgId, from: message.from, to: message.to, digest, receivedAt }, this.keys);
+    const receipt = await signReceipt({ msgId: message.msgId, from: message.from, to: message.to, digest, receivedAt }, this.keys());
     return this.db.transaction(async (tx) => {
       const inserted = await tx.query(
         `INSERT INTO inbox (msg_id, sender, type, created_at, received_at, digest, envelope, payload, receipt)

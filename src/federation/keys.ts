@@ -18,8 +18,14 @@ export interface KeyPair {
 }
 
 export interface NodeKeys {
+  /** The key this node signs with now. */
   signing: KeyPair;
+  /** Every signing key still in use, the current one first: they all vouch for the signed metadata. */
+  signers: KeyPair[];
+  /** The encryption key peers should use now. */
   encryption: KeyPair;
+  /** Private keys able to open messages: the current one and those in their overlap period, by kid. */
+  decryption: Map<string, CryptoKey>;
   /** Every key a peer may use or check: active ones and those still in their overlap period. */
   published: JWK[];
 }
@@ -55,26 +61,59 @@ async function createKey(db: Queryable, use: 'sig' | 'enc', secret: string): Pro
   ]);
 }
 
+interface KeyRow {
+  kid: string;
+  use: 'sig' | 'enc';
+  public_jwk: JWK;
+  private_jwe: string;
+  status: 'active' | 'retiring' | 'retired';
+}
+
 /** Loads the node's keys, creating a signing and an encryption key on first start. */
 export async function loadNodeKeys(db: Queryable, secret: string): Promise<NodeKeys> {
   for (const use of ['sig', 'enc'] as const) {
     const { rows } = await db.query("SELECT 1 FROM node_keys WHERE use = $1 AND status = 'active'", [use]);
     if (rows.length === 0) await createKey(db, use, secret);
   }
-  const { rows } = await db.query<{ kid: string; use: 'sig' | 'enc'; public_jwk: JWK; private_jwe: string; status: string }>(
-    'SELECT kid, use, public_jwk, private_jwe, status FROM node_keys ORDER BY created_at DESC',
+  const { rows } = await db.query<KeyRow>(
+    "SELECT kid, use, public_jwk, private_jwe, status FROM node_keys WHERE status <> 'retired' ORDER BY status = 'active' DESC, created_at DESC",
   );
-  const active = async (use: 'sig' | 'enc'): Promise<KeyPair> => {
-    const row = rows.find((r) => r.use === use && r.status === 'active')!;
+  const open = async (row: KeyRow): Promise<KeyPair> => {
     const privateJwk = await unseal(row.private_jwe, secret);
-    const privateKey = (await importJWK(privateJwk, use === 'sig' ? SIGNING_ALG : KEY_WRAP_ALG)) as CryptoKey;
+    const privateKey = (await importJWK(privateJwk, row.use === 'sig' ? SIGNING_ALG : KEY_WRAP_ALG)) as CryptoKey;
     return { kid: row.kid, privateKey, publicJwk: row.public_jwk };
   };
+  const signers = await Promise.all(rows.filter((r) => r.use === 'sig').map(open));
+  const decrypters = await Promise.all(rows.filter((r) => r.use === 'enc').map(open));
   return {
-    signing: await active('sig'),
-    encryption: await active('enc'),
-    published: rows.filter((r) => r.status === 'active').map((r) => r.public_jwk),
+    signing: signers[0]!,
+    signers,
+    encryption: decrypters[0]!,
+    decryption: new Map(decrypters.map((pair) => [pair.kid, pair.privateKey])),
+    published: rows.map((r) => r.public_jwk),
   };
+}
+
+/**
+ * Replaces both keys: the current ones keep working for `overlapSeconds` so that messages sealed
+ * or signed before peers learn of the new keys still pass, then `retireExpiredKeys` retires them.
+ */
+export async function rotateNodeKeys(db: Queryable, secret: string, overlapSeconds: number): Promise<void> {
+  await db.query(
+    "UPDATE node_keys SET status = 'retiring', retire_after = now() + make_interval(secs => $1) WHERE status = 'active'",
+    [overlapSeconds],
+  );
+  await createKey(db, 'sig', secret);
+  await createKey(db, 'enc', secret);
+}
+
+/** Retires the keys whose overlap has ended (all retiring keys with `now`); returns their kids. */
+export async function retireExpiredKeys(db: Queryable, now = false): Promise<string[]> {
+  const { rows } = await db.query<{ kid: string }>(
+    `UPDATE node_keys SET status = 'retired' WHERE status = 'retiring' AND ($1 OR retire_after <= now()) RETURNING kid`,
+    [now],
+  );
+  return rows.map((row) => row.kid);
 }
 
 /** The fingerprint an administrator compares out of band: the RFC 7638 thumbprint of the signing key. */

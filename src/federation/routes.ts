@@ -5,8 +5,9 @@ import { HttpProblem, conflict, notFound, problemResponses } from '../platform/h
 import type { HttpServer } from '../platform/http/server.ts';
 import { StringEnum } from '../platform/schema.ts';
 import { NodeMetadataSchema } from './metadata.ts';
-import { type Federation, INBOX_PATH, METADATA_PATH } from './service.ts';
-import { addPeer, fetchPeerMetadata, getPeer, listPeers, removePeer, setPeerStatus } from './trust.ts';
+import { type Federation, INBOX_PATH, METADATA_PATH, SIGNED_METADATA_PATH } from './service.ts';
+import { addPeer, fetchPeerMetadata, getPeer, listPeers, refreshPeerKeys, removePeer, setPeerStatus } from './trust.ts';
+import { Value } from 'typebox/value';
 
 const tags = ['federation'];
 const NodeId = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,62}$' });
@@ -40,6 +41,73 @@ export function federationRoutes(app: HttpServer, federation: Federation, adminR
     config: { access: PUBLIC },
     schema: { tags, summary: 'This node: id, State, kind, endpoints and public keys (JWKS)', response: { 200: NodeMetadataSchema, ...problemResponses } },
   }, () => federation.metadata());
+
+  app.get(SIGNED_METADATA_PATH, {
+    config: { access: PUBLIC },
+    schema: {
+      tags,
+      summary: 'The same metadata as a JWS (general JSON serialization) signed by every signing key in use: how peers learn rotated keys',
+      response: { 200: Type.Object({ payload: Type.String(), signatures: Type.Array(Type.Object({ protected: Type.String(), signature: Type.String() })) }), ...problemResponses },
+    },
+  }, () => federation.signedMetadata());
+
+  app.get('/api/v1/federation/keys', {
+    config: { access: admin },
+    schema: {
+      tags,
+      summary: 'This node’s keys: the current ones, those in their overlap period, and the retired ones',
+      response: { 200: Type.Array(Type.Object({ kid: Type.String(), use: Type.String(), status: Type.String(), createdAt: Type.String({ format: 'date-time' }), retireAfter: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]) })), ...problemResponses },
+    },
+  }, async () => {
+    const { rows } = await db.query<{ kid: string; use: string; status: string; created_at: Date; retire_after: Date | null }>(
+      'SELECT kid, use, status, created_at, retire_after FROM node_keys ORDER BY created_at DESC',
+    );
+    return rows.map((row) => ({ kid: row.kid, use: row.use, status: row.status, createdAt: row.created_at.toISOString(), retireAfter: row.retire_after?.toISOString() ?? null }));
+  });
+
+  app.post('/api/v1/federation/keys/rotate', {
+    config: { access: admin },
+    schema: {
+      tags,
+      summary: 'Create new keys; the current ones stay valid for the overlap period so peers can catch up',
+      body: Type.Object({ overlapHours: Type.Number({ minimum: 0, maximum: 24 * 90, default: 24 }) }, { additionalProperties: false }),
+      response: { 200: NodeMetadataSchema, ...problemResponses },
+    },
+  }, async (request) => {
+    await db.transaction(async (tx) => {
+      await federation.rotateKeys(tx, Math.round(request.body.overlapHours * 3600));
+      await recordAudit(tx, { actor: request.actor, action: 'federation.keys.rotate', subject: { type: 'node', id: federation.config.nodeId }, purpose: admin.purpose, requestId: request.id, details: { overlapHours: request.body.overlapHours } });
+    });
+    await federation.reloadKeys();
+    return federation.metadata();
+  });
+
+  app.post('/api/v1/federation/keys/retire', {
+    config: { access: admin },
+    schema: { tags, summary: 'End the overlap now: keys replaced by a rotation are retired and refused from then on', response: { 200: NodeMetadataSchema, ...problemResponses } },
+  }, async (request) => {
+    await db.transaction(async (tx) => {
+      const retired = await federation.retireKeys(tx, true);
+      await recordAudit(tx, { actor: request.actor, action: 'federation.keys.retire', subject: { type: 'node', id: federation.config.nodeId }, purpose: admin.purpose, requestId: request.id, details: { retired } });
+    });
+    await federation.reloadKeys();
+    return federation.metadata();
+  });
+
+  app.post('/api/v1/federation/peers/:nodeId/refresh', {
+    config: { access: admin },
+    schema: { tags, summary: 'Learn a peer’s current keys from its signed metadata', params: Type.Object({ nodeId: NodeId }), response: { 200: PeerSchema, ...problemResponses } },
+  }, async (request) => {
+    let peer;
+    try {
+      peer = await refreshPeerKeys(db, request.params.nodeId, (value) => Value.Check(NodeMetadataSchema, value));
+    } catch (error) {
+      if (error instanceof HttpProblem) throw error;
+      throw new HttpProblem(422, 'peer-refresh-failed', (error as Error).message);
+    }
+    await recordAudit(db, { actor: request.actor, action: 'federation.peer.refresh', subject: { type: 'peer', id: peer.nodeId }, purpose: admin.purpose, requestId: request.id });
+    return peer;
+  });
 
   app.post(INBOX_PATH, {
     config: { access: PUBLIC },

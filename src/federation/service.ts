@@ -1,35 +1,53 @@
+import { GeneralSign } from 'jose';
 import type { Logger } from 'pino';
+import { Value } from 'typebox/value';
 import type { NodeConfig } from '../platform/config.ts';
 import type { Database, Queryable } from '../platform/db/database.ts';
 import { Inbox, type MessageHandler } from './inbox.ts';
-import { fingerprintOf, type NodeKeys, loadNodeKeys } from './keys.ts';
-import type { NodeMetadata } from './metadata.ts';
+import { type NodeKeys, SIGNING_ALG, fingerprintOf, loadNodeKeys, retireExpiredKeys, rotateNodeKeys } from './keys.ts';
+import { type NodeMetadata, NodeMetadataSchema } from './metadata.ts';
 import { DEFAULT_DELIVERY, DeliveryWorker, enqueue } from './outbox.ts';
+import { refreshPeerKeys } from './trust.ts';
 
 export const INBOX_PATH = '/federation/v1/inbox';
 export const METADATA_PATH = '/.well-known/entraide';
+export const SIGNED_METADATA_PATH = '/.well-known/entraide/signed';
+
+/** A peer is asked for its keys at most this often when it signs with one unknown here. */
+const REFRESH_INTERVAL_MS = 60_000;
 
 /** The node's part in the federation: its keys, what it publishes, its inbox and its outbox. */
 export class Federation {
   readonly inbox: Inbox;
   readonly worker: DeliveryWorker;
+  private lastRefresh = new Map<string, number>();
 
   private constructor(
     readonly db: Database,
-    readonly keys: NodeKeys,
+    private currentKeys: NodeKeys,
     readonly config: NodeConfig,
-    readonly fingerprint: string,
-    logger: Logger,
+    private readonly keySecret: string,
+    private currentFingerprint: string,
+    private readonly logger: Logger,
   ) {
-    this.inbox = new Inbox(db, keys, { self: config.nodeId, ...config.federation }, logger);
+    this.inbox = new Inbox(db, () => this.currentKeys, { self: config.nodeId, ...config.federation }, logger, (nodeId) => this.refreshPeer(nodeId));
     this.worker = new DeliveryWorker(db, logger, DEFAULT_DELIVERY);
     // A message to check that two nodes reach each other; it changes nothing but the inbox.
     this.inbox.on('federation.ping', async () => undefined);
   }
 
   static async open(db: Database, config: NodeConfig, keySecret: string, logger: Logger): Promise<Federation> {
+    await retireExpiredKeys(db);
     const keys = await loadNodeKeys(db, keySecret);
-    return new Federation(db, keys, config, await fingerprintOf(keys.signing.publicJwk), logger);
+    return new Federation(db, keys, config, keySecret, await fingerprintOf(keys.signing.publicJwk), logger);
+  }
+
+  get keys(): NodeKeys {
+    return this.currentKeys;
+  }
+
+  get fingerprint(): string {
+    return this.currentFingerprint;
   }
 
   on(type: string, handler: MessageHandler): void {
@@ -38,7 +56,7 @@ export class Federation {
 
   /** Queues a message in the caller's transaction; call `worker.kick()` after commit to send it at once. */
   send(tx: Queryable, to: string, type: string, payload: unknown): Promise<string> {
-    return enqueue(tx, this.keys, this.config.nodeId, to, type, payload, this.config.federation.deadAfterSeconds);
+    return enqueue(tx, this.currentKeys, this.config.nodeId, to, type, payload, this.config.federation.deadAfterSeconds);
   }
 
   metadata(): NodeMetadata {
@@ -49,8 +67,47 @@ export class Federation {
       state: this.config.state,
       kind: this.config.kind,
       endpoints: { inbox: `${base}${INBOX_PATH}`, metadata: `${base}${METADATA_PATH}` },
-      jwks: { keys: this.keys.published as NodeMetadata['jwks']['keys'] },
-      fingerprint: this.fingerprint,
+      jwks: { keys: this.currentKeys.published as NodeMetadata['jwks']['keys'] },
+      fingerprint: this.currentFingerprint,
     };
+  }
+
+  /** The metadata signed by every signing key in use: peers accept new keys vouched for by one they trust. */
+  async signedMetadata(): Promise<unknown> {
+    const signer = new GeneralSign(new TextEncoder().encode(JSON.stringify(this.metadata())));
+    for (const key of this.currentKeys.signers) {
+      signer.addSignature(key.privateKey).setProtectedHeader({ alg: SIGNING_ALG, kid: key.kid, typ: 'entraide-metadata+jws' });
+    }
+    return signer.sign();
+  }
+
+  /** New keys now; the old ones stay usable for the overlap period. */
+  async rotateKeys(tx: Queryable, overlapSeconds: number): Promise<void> {
+    await rotateNodeKeys(tx, this.keySecret, overlapSeconds);
+  }
+
+  /** Ends the overlap of every replaced key now, or only of those whose time is up. */
+  retireKeys(tx: Queryable, now: boolean): Promise<string[]> {
+    return retireExpiredKeys(tx, now);
+  }
+
+  /** Re-reads the keys after a rotation or a retirement has committed. */
+  async reloadKeys(): Promise<void> {
+    this.currentKeys = await loadNodeKeys(this.db, this.keySecret);
+    this.currentFingerprint = await fingerprintOf(this.currentKeys.signing.publicJwk);
+  }
+
+  /** Fetches a trusted peer's signed metadata and takes its current keys; false if it could not. */
+  async refreshPeer(nodeId: string): Promise<boolean> {
+    const last = this.lastRefresh.get(nodeId) ?? 0;
+    if (Date.now() - last < REFRESH_INTERVAL_MS) return false;
+    this.lastRefresh.set(nodeId, Date.now());
+    try {
+      await refreshPeerKeys(this.db, nodeId, (metadata) => Value.Check(NodeMetadataSchema, metadata));
+      return true;
+    } catch (error) {
+      this.logger.warn({ peer: nodeId, err: error }, 'cannot refresh the keys of a peer');
+      return false;
+    }
   }
 }

@@ -1,8 +1,8 @@
-import type { JWK } from 'jose';
+import { type FlattenedJWSInput, type GeneralJWSInput, type JWK, flattenedVerify, importJWK } from 'jose';
 import { Value } from 'typebox/value';
-import type { Queryable } from '../platform/db/database.ts';
+import type { Database, Queryable } from '../platform/db/database.ts';
 import { HttpProblem, conflict, notFound } from '../platform/http/problem.ts';
-import { fingerprintOf } from './keys.ts';
+import { SIGNING_ALG, fingerprintOf } from './keys.ts';
 import { type NodeMetadata, NodeMetadataSchema, keysOf } from './metadata.ts';
 
 export interface Peer {
@@ -122,4 +122,52 @@ export async function encryptionKeyOf(db: Queryable, nodeId: string): Promise<{ 
   );
   if (!rows[0]) throw conflict(`no encryption key is known for ${nodeId}`);
   return { peer, key: rows[0].jwk };
+}
+
+/** The payload of a general JWS if one of its signatures verifies with a key this node trusts for that peer. */
+async function vouchedPayload(db: Queryable, nodeId: string, jws: GeneralJWSInput): Promise<unknown> {
+  for (const signature of jws.signatures ?? []) {
+    const flattened: FlattenedJWSInput = { payload: jws.payload, protected: signature.protected, signature: signature.signature };
+    let kid: unknown;
+    try {
+      kid = JSON.parse(Buffer.from(signature.protected ?? '', 'base64url').toString('utf8')).kid;
+    } catch {
+      continue;
+    }
+    const key = typeof kid === 'string' ? await trustedKey(db, nodeId, kid, 'sig') : undefined;
+    if (!key) continue;
+    try {
+      const { payload } = await flattenedVerify(flattened, await importJWK(key, SIGNING_ALG), { algorithms: [SIGNING_ALG] });
+      return JSON.parse(new TextDecoder().decode(payload));
+    } catch {
+      // a bad signature by a trusted key proves nothing; another signature may still vouch
+    }
+  }
+  throw new Error('no signature on the metadata verifies with a key this node trusts for that peer');
+}
+
+/**
+ * Learns a trusted peer's current keys from its signed metadata: new keys are taken only when a key
+ * already trusted vouches for them, and keys it no longer publishes are retired here for good.
+ */
+export async function refreshPeerKeys(db: Database, nodeId: string, isMetadata: (value: unknown) => boolean): Promise<Peer> {
+  const peer = await getPeer(db, nodeId);
+  const response = await fetch(new URL('/.well-known/entraide/signed', peer.url), { signal: AbortSignal.timeout(METADATA_TIMEOUT_MS), redirect: 'error' });
+  if (!response.ok) throw new Error(`${peer.url} answered ${response.status}`);
+  const metadata = await vouchedPayload(db, nodeId, (await response.json()) as GeneralJWSInput);
+  if (!isMetadata(metadata)) throw new Error('the signed metadata is not valid');
+  const valid = metadata as NodeMetadata;
+  if (valid.nodeId !== nodeId) throw new Error(`the signed metadata is that of ${valid.nodeId}`);
+  return db.transaction(async (tx) => {
+    for (const key of valid.jwks.keys) {
+      await tx.query('INSERT INTO peer_keys (kid, node_id, use, jwk) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [key.kid, nodeId, key.use, JSON.stringify(key)]);
+    }
+    await tx.query("UPDATE peer_keys SET status = 'retired' WHERE node_id = $1 AND NOT (kid = ANY($2::text[]))", [nodeId, valid.jwks.keys.map((k) => k.kid)]);
+    const current = keysOf(valid, 'sig')[0];
+    await tx.query(
+      'UPDATE peers SET inbox_url = $2, display_name = $3, fingerprint = $4, refreshed_at = now(), updated_at = now() WHERE node_id = $1',
+      [nodeId, valid.endpoints.inbox, valid.displayName, current ? await fingerprintOf(current) : peer.fingerprint],
+    );
+    return getPeer(tx, nodeId);
+  });
 }

@@ -4,48 +4,12 @@ import { decodeProtectedHeader } from 'jose';
 import { sealMessage } from '../../src/federation/envelope.ts';
 import { newMessageId } from '../../src/federation/keys.ts';
 import { encryptionKeyOf } from '../../src/federation/trust.ts';
-import { type Api, type TestNode, startTestNodeWithAdmin } from '../support/node.ts';
-
-interface Party {
-  node: TestNode;
-  admin: Api;
-}
-
-async function party(nodeId: string, state: string): Promise<Party> {
-  const started = await startTestNodeWithAdmin({ nodeId, state, federation: { deadAfterSeconds: 2 } });
-  // Notes are what this test sends: each one applied inserts one row, so "exactly once" can be counted.
-  await started.node.database.db.exec('CREATE TABLE test_notes (msg_id uuid PRIMARY KEY, sender text NOT NULL, body text NOT NULL)');
-  started.node.federation.on('test.note', async (tx, message) => {
-    await tx.query('INSERT INTO test_notes (msg_id, sender, body) VALUES ($1, $2, $3)', [message.msgId, message.from, (message.payload as { body: string }).body]);
-  });
-  return started;
-}
-
-async function trust(from: Party, to: Party) {
-  const theirs = (await to.admin.get('/.well-known/entraide')).body;
-  const added = await from.admin.post('/api/v1/federation/peers', { url: to.node.url, fingerprint: theirs.fingerprint });
-  assert.equal(added.status, 201, added.text);
-}
+import { type Party, notes, party, queueNote, settled, trust } from '../support/federation.ts';
+import type { TestNode } from '../support/node.ts';
 
 async function post(node: TestNode, envelope: string | Buffer, contentType = 'application/jose') {
   const response = await fetch(`${node.url}/federation/v1/inbox`, { method: 'POST', headers: { 'content-type': contentType }, body: envelope });
   return { status: response.status, body: (await response.json()) as { receipt?: string; duplicate?: boolean; type?: string; detail?: string } };
-}
-
-const notes = async (node: TestNode) =>
-  (await node.database.db.query<{ n: number }>('SELECT count(*)::int AS n FROM test_notes')).rows[0]!.n;
-
-/** Queues a note from one node to another the way a capability would: in a transaction of its own. */
-const queueNote = (from: TestNode, to: string, body: string) =>
-  from.database.db.transaction((tx) => from.federation.send(tx, to, 'test.note', { body }));
-
-async function settled(node: TestNode, msgId: string, states = ['delivered', 'dead']) {
-  for (let i = 0; i < 200; i += 1) {
-    const { rows } = await node.database.db.query<{ state: string }>('SELECT state FROM outbox WHERE msg_id = $1', [msgId]);
-    if (states.includes(rows[0]!.state)) return rows[0]!.state;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`message ${msgId} did not settle`);
 }
 
 describe('federation: signed, encrypted, receipted, exactly-once messages between two nodes', () => {
