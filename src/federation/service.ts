@@ -15,12 +15,14 @@ export const SIGNED_METADATA_PATH = '/.well-known/entraide/signed';
 
 /** A peer is asked for its keys at most this often when it signs with one unknown here. */
 const REFRESH_INTERVAL_MS = 60_000;
+const KEY_CHECK_INTERVAL_MS = 60_000;
 
 /** The node's part in the federation: its keys, what it publishes, its inbox and its outbox. */
 export class Federation {
   readonly inbox: Inbox;
   readonly worker: DeliveryWorker;
   private lastRefresh = new Map<string, number>();
+  private maintenance: NodeJS.Timeout | undefined;
 
   private constructor(
     readonly db: Database,
@@ -40,6 +42,22 @@ export class Federation {
     await retireExpiredKeys(db);
     const keys = await loadNodeKeys(db, keySecret);
     return new Federation(db, keys, config, keySecret, await fingerprintOf(keys.signing.publicJwk), logger);
+  }
+
+  /** Starts delivering, and retires replaced keys when their overlap ends. */
+  start(): void {
+    this.worker.start();
+    this.maintenance = setInterval(() => {
+      retireExpiredKeys(this.db)
+        .then((retired) => (retired.length > 0 ? this.reloadKeys() : undefined))
+        .catch((error: unknown) => this.logger.error({ err: error }, 'cannot retire expired keys'));
+    }, KEY_CHECK_INTERVAL_MS);
+    this.maintenance.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.maintenance);
+    await this.worker.stop();
   }
 
   get keys(): NodeKeys {

@@ -23,7 +23,7 @@ export async function startNode(config: NodeConfig, options: { adminPassword?: s
     const firstAdmin = await ensureFirstAdmin(db, config.passwordCost, options.adminPassword);
     const { app, federation } = await buildApp(config, db, logger, resolveKeySecret(config.keySecret, config.dataDir));
     await app.listen({ host: config.host, port: config.port });
-    federation.worker.start();
+    federation.start();
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     return {
