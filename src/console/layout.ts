@@ -50,8 +50,11 @@ function account({ t, request }: PageContext): SafeHtml | undefined {
   </form>`;
 }
 
-/** The frame of every console page: language, direction, skip link, landmarks. */
-export function page(context: PageContext, title: string, body: SafeHtml): string {
+/**
+ * The frame of every console page: language, direction, skip link, landmarks.
+ * A page of wide tables asks for `tables`: its content may use the whole screen, its prose stays narrow.
+ */
+export function page(context: PageContext, title: string, body: SafeHtml, options: { tables?: boolean } = {}): string {
   const { locale, t, node } = context;
   return `<!doctype html>${html`<html lang="${locale}" dir="${direction(locale)}">
 <head>
@@ -67,7 +70,7 @@ export function page(context: PageContext, title: string, body: SafeHtml): strin
 ${languageSwitch(context)}
 ${account(context)}
 </header>
-<main id="main" tabindex="-1">
+<main id="main" tabindex="-1" ${options.tables ? html`class="tables"` : ''}>
 ${body}
 </main>
 <footer><p>${t('footer.node', { node: node.nodeId, state: node.state })}</p></footer>

@@ -13,6 +13,7 @@ import { type SafeHtml, html } from '../platform/http/html.ts';
 import { HttpProblem } from '../platform/http/problem.ts';
 import type { HttpServer } from '../platform/http/server.ts';
 import { StringEnum } from '../platform/schema.ts';
+import { federationLinks } from './federation-pages.ts';
 import { type NodeIdentity, type PageContext, page, pageContext } from './layout.ts';
 import { LOCALE_COOKIE, safeLocalPath } from './locale.ts';
 import type { MessageKey } from './messages.ts';
@@ -69,6 +70,8 @@ function homePage(context: PageContext): string {
 ${roles.length ? html`<ul>${roles.map((role) => html`<li>${t(`role.${role}`)}</li>`)}</ul>` : html`<p>${t('home.noRoles')}</p>`}
 <h2>${t('home.tasks')}</h2>
 <ul>${tasks}</ul>
+${roles.includes('node_admin') ? html`<h2>${t('home.federation')}</h2>
+${federationLinks(context)}` : ''}
 <p><a href="/api/docs">${t('home.api')}</a></p>
 <p>${t('home.session', { time: expires })}</p>`);
 }

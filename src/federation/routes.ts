@@ -1,12 +1,13 @@
 import { Type } from 'typebox';
 import { recordAudit } from '../audit/record.ts';
 import { PUBLIC } from '../platform/http/access.ts';
-import { HttpProblem, conflict, notFound, problemResponses } from '../platform/http/problem.ts';
+import { HttpProblem, conflict, problemResponses } from '../platform/http/problem.ts';
 import type { HttpServer } from '../platform/http/server.ts';
 import { StringEnum } from '../platform/schema.ts';
 import { NodeMetadataSchema } from './metadata.ts';
 import { type Federation, INBOX_PATH, METADATA_PATH, SIGNED_METADATA_PATH } from './service.ts';
-import { addPeer, fetchPeerMetadata, getPeer, listPeers, refreshPeerKeys, removePeer, setPeerStatus } from './trust.ts';
+import { DIRECTIONS, FEDERATION_PURPOSE, MESSAGE_STATES, PEER_CHANGES, type PeerChange, changePeer, listMessages, retryMessage, trustPeer } from './admin.ts';
+import { listPeers, refreshPeerKeys, removePeer } from './trust.ts';
 import { Value } from 'typebox/value';
 
 const tags = ['federation'];
@@ -18,7 +19,7 @@ const PeerSchema = Type.Object({
 });
 const MessageSchema = Type.Object({
   msgId: Type.String({ format: 'uuid' }),
-  direction: StringEnum(['sent', 'received'] as const),
+  direction: StringEnum(DIRECTIONS),
   peer: Type.String(),
   type: Type.String(),
   state: Type.String(),
@@ -33,7 +34,7 @@ const MessageSchema = Type.Object({
 /** The inbox for peers, the public metadata, and the administrator's trust list and message log. */
 export function federationRoutes(app: HttpServer, federation: Federation, adminRoles: readonly string[]): void {
   const db = federation.db;
-  const admin = { roles: adminRoles, purpose: 'federation administration' };
+  const admin = { roles: adminRoles, purpose: FEDERATION_PURPOSE };
 
   app.addContentTypeParser('application/jose', { parseAs: 'string', bodyLimit: federation.config.federation.inboxLimit }, (_request, body, done) => done(null, body));
 
@@ -138,27 +139,13 @@ export function federationRoutes(app: HttpServer, federation: Federation, adminR
       body: Type.Object({ url: Type.String({ pattern: '^https?://', maxLength: 2000 }), fingerprint: Type.String({ pattern: '^[A-Za-z0-9_-]{43}$' }) }, { additionalProperties: false }),
       response: { 201: PeerSchema, ...problemResponses },
     },
-  }, async (request, reply) => {
-    const metadata = await fetchPeerMetadata(request.body.url, request.body.fingerprint);
-    const peer = await db.transaction(async (tx) => {
-      const added = await addPeer(tx, request.body.url, metadata, request.body.fingerprint, federation.config.nodeId);
-      await recordAudit(tx, { actor: request.actor, action: 'federation.peer.add', subject: { type: 'peer', id: added.nodeId }, purpose: admin.purpose, requestId: request.id, details: { url: added.url, fingerprint: added.fingerprint } });
-      return added;
-    });
-    return reply.code(201).send(peer);
-  });
+  }, async (request, reply) => reply.code(201).send(await trustPeer(federation, request, request.body.url, request.body.fingerprint)));
 
-  const changes = { suspend: 'suspended', activate: 'active' } as const;
-  for (const [verb, status] of Object.entries(changes) as [keyof typeof changes, (typeof changes)[keyof typeof changes]][]) {
-    app.post(`/api/v1/federation/peers/:nodeId/${verb}`, {
+  for (const change of Object.keys(PEER_CHANGES) as PeerChange[]) {
+    app.post(`/api/v1/federation/peers/:nodeId/${change}`, {
       config: { access: admin },
-      schema: { tags, summary: verb === 'suspend' ? 'Stop trusting a peer for now: its messages are refused, none are sent to it' : 'Trust a suspended peer again', params: Type.Object({ nodeId: NodeId }), response: { 200: PeerSchema, ...problemResponses } },
-    }, (request) => db.transaction(async (tx) => {
-      const { nodeId } = request.params as { nodeId: string };
-      await setPeerStatus(tx, nodeId, status);
-      await recordAudit(tx, { actor: request.actor, action: `federation.peer.${verb}`, subject: { type: 'peer', id: nodeId }, purpose: admin.purpose, requestId: request.id });
-      return getPeer(tx, nodeId);
-    }));
+      schema: { tags, summary: change === 'suspend' ? 'Stop trusting a peer for now: its messages are refused, none are sent to it' : 'Trust a suspended peer again', params: Type.Object({ nodeId: NodeId }), response: { 200: PeerSchema, ...problemResponses } },
+    }, (request) => changePeer(federation, request, (request.params as { nodeId: string }).nodeId, change));
   }
 
   app.delete('/api/v1/federation/peers/:nodeId', {
@@ -193,50 +180,22 @@ export function federationRoutes(app: HttpServer, federation: Federation, adminR
       tags,
       summary: 'The message log: sent and received messages, delivery state, attempts, receipts',
       querystring: Type.Object({
-        direction: Type.Optional(StringEnum(['sent', 'received'] as const)),
-        state: Type.Optional(StringEnum(['pending', 'delivered', 'dead', 'applied'] as const)),
+        direction: Type.Optional(StringEnum(DIRECTIONS)),
+        state: Type.Optional(StringEnum(MESSAGE_STATES)),
         peer: Type.Optional(NodeId),
         limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
       }, { additionalProperties: false }),
       response: { 200: Type.Object({ items: Type.Array(MessageSchema) }), ...problemResponses },
     },
-  }, async (request) => {
-    const { direction, state, peer, limit } = request.query;
-    const { rows } = await db.query<{
-      msg_id: string; direction: 'sent' | 'received'; peer: string; type: string; state: string; attempts: number;
-      created_at: Date; settled_at: Date | null; last_error: string | null; digest: string; receipt: string | null;
-    }>(
-      `SELECT * FROM (
-         SELECT msg_id, 'sent' AS direction, recipient AS peer, type, state, attempts, created_at, delivered_at AS settled_at, last_error, digest, receipt FROM outbox
-         UNION ALL
-         SELECT msg_id, 'received', sender, type, 'applied', 1, created_at, received_at, NULL, digest, receipt FROM inbox) m
-        WHERE ($1::text IS NULL OR direction = $1) AND ($2::text IS NULL OR state = $2) AND ($3::text IS NULL OR peer = $3)
-        ORDER BY created_at DESC LIMIT $4`,
-      [direction ?? null, state ?? null, peer ?? null, limit],
-    );
-    return {
-      items: rows.map((row) => ({
-        msgId: row.msg_id, direction: row.direction, peer: row.peer, type: row.type, state: row.state, attempts: row.attempts,
-        createdAt: row.created_at.toISOString(), settledAt: row.settled_at?.toISOString() ?? null, lastError: row.last_error, digest: row.digest, receipt: row.receipt,
-      })),
-    };
-  });
+  }, async (request) => ({
+    items: (await listMessages(db, request.query)).map((m) => ({ ...m, createdAt: m.createdAt.toISOString(), settledAt: m.settledAt?.toISOString() ?? null })),
+  }));
 
   app.post('/api/v1/federation/messages/:msgId/retry', {
     config: { access: admin },
     schema: { tags, summary: 'Send a dead-lettered message again', params: Type.Object({ msgId: Type.String({ format: 'uuid' }) }), response: { 202: Type.Object({ msgId: Type.String() }), ...problemResponses } },
   }, async (request, reply) => {
-    await db.transaction(async (tx) => {
-      const { rows } = await tx.query<{ state: string }>('SELECT state FROM outbox WHERE msg_id = $1 FOR UPDATE', [request.params.msgId]);
-      if (!rows[0]) throw notFound(`message ${request.params.msgId}`);
-      if (rows[0].state !== 'dead') throw conflict(`the message is ${rows[0].state}, not dead`);
-      await tx.query(
-        "UPDATE outbox SET state = 'pending', next_attempt_at = now(), give_up_at = now() + make_interval(secs => $2) WHERE msg_id = $1",
-        [request.params.msgId, federation.config.federation.deadAfterSeconds],
-      );
-      await recordAudit(tx, { actor: request.actor, action: 'federation.message.retry', subject: { type: 'message', id: request.params.msgId }, purpose: admin.purpose, requestId: request.id });
-    });
-    federation.worker.kick();
+    await retryMessage(federation, request, request.params.msgId);
     return reply.code(202).send({ msgId: request.params.msgId });
   });
 }

@@ -69,13 +69,14 @@ const toPeer = (row: PeerRow): Peer => ({
 });
 
 export async function addPeer(tx: Queryable, url: string, metadata: NodeMetadata, fingerprint: string, self: string): Promise<Peer> {
-  if (metadata.nodeId === self) throw conflict('a node does not trust itself');
-  const existing = await tx.query('SELECT 1 FROM peers WHERE node_id = $1', [metadata.nodeId]);
-  if (existing.rows.length > 0) throw conflict(`${metadata.nodeId} is already on the trust list`);
-  await tx.query(
-    `INSERT INTO peers (node_id, url, state, kind, display_name, inbox_url, fingerprint) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+  const extra = { extra: { nodeId: metadata.nodeId } };
+  if (metadata.nodeId === self) throw new HttpProblem(409, 'peer-is-self', 'a node does not trust itself', extra);
+  const inserted = await tx.query(
+    `INSERT INTO peers (node_id, url, state, kind, display_name, inbox_url, fingerprint) VALUES ($1, $2, $3, $4, $5, $6, $7)
+     ON CONFLICT (node_id) DO NOTHING`,
     [metadata.nodeId, url, metadata.state, metadata.kind, metadata.displayName, metadata.endpoints.inbox, fingerprint],
   );
+  if (inserted.rowCount === 0) throw new HttpProblem(409, 'peer-exists', `${metadata.nodeId} is already on the trust list`, extra);
   for (const key of metadata.jwks.keys) {
     await tx.query('INSERT INTO peer_keys (kid, node_id, use, jwk) VALUES ($1, $2, $3, $4)', [key.kid, metadata.nodeId, key.use, JSON.stringify(key)]);
   }

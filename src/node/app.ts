@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { auditRoutes } from '../audit/routes.ts';
 import { apiDocs } from '../console/api-docs.ts';
+import { federationPages } from '../console/federation-pages.ts';
 import { consolePages, renderErrorPage } from '../console/pages.ts';
 import { installGuard } from '../identity/guard.ts';
 import { LoginService } from '../identity/login.ts';
@@ -35,7 +36,8 @@ export async function buildApp(config: NodeConfig, db: Database, logger: Logger,
   consolePages(app, db, login, node, usesHttps(config));
   const federation = await Federation.open(db, config, keySecret, logger);
   federationRoutes(app, federation, ADMIN);
-  app.addHook('onClose', () => federation.worker.stop());
+  federationPages(app, federation, node);
+  app.addHook('onClose', () => federation.stop());
   await app.ready();
   return { app, federation };
 }
