@@ -1,6 +1,7 @@
 import { recordAudit } from '../audit/record.ts';
 import type { Database } from '../platform/db/database.ts';
 import { HttpProblem } from '../platform/http/problem.ts';
+import { HashLimiter } from './limiter.ts';
 import { decoyHash, hashPassword, verifyPassword } from './passwords.ts';
 import { type SessionKind, openSession } from './sessions.ts';
 import { clearFailures, lockedFor, recordFailure } from './throttle.ts';
@@ -22,6 +23,8 @@ const WRONG = 'wrong username, password or code';
 
 export class LoginService {
   private decoy: Promise<string> | undefined;
+  // As many hashes at once as libuv has threads; a few dozen more may wait.
+  private readonly hashing = new HashLimiter(4, 64);
 
   constructor(
     private readonly db: Database,
@@ -53,10 +56,10 @@ export class LoginService {
     }
     if (!user) {
       // Spend the same time as for a real account, so timing does not reveal which names exist.
-      await verifyPassword(credentials.password, await this.decoyHash(), this.settings.passwordCost);
+      await this.hashing.run(async () => verifyPassword(credentials.password, await this.decoyHash(), this.settings.passwordCost));
       return this.fail(credentials.username, 'unknown user', audit);
     }
-    const password = await verifyPassword(credentials.password, user.passwordHash, this.settings.passwordCost);
+    const password = await this.hashing.run(() => verifyPassword(credentials.password, user.passwordHash, this.settings.passwordCost));
     if (!password.ok) return this.fail(credentials.username, 'wrong password', audit, user);
     let step: number | null = null;
     if (user.totpEnabled && user.totpSecret) {
