@@ -1,93 +1,27 @@
 /**
  * `npm run bench`: the node's login and authenticated reads, each beside a baseline measured
- * in the same run (a bare Fastify route; raw scrypt at the login's cost and concurrency),
- * on PGlite and, when DATABASE_URL is set, on the PostgreSQL server. See bench/README.md.
+ * in the same run (a bare Fastify route; raw scrypt at the login's cost and concurrency), then
+ * messages between two federated nodes (bench/federation.ts: beside the cryptography alone and a
+ * bare INSERT), on PGlite and, when DATABASE_URL is set, on the PostgreSQL server.
+ * BENCH_ONLY=foundation or BENCH_ONLY=federation runs one part alone. See bench/README.md.
  */
-import { availableParallelism, cpus, loadavg, platform, release, totalmem } from 'node:os';
+import { availableParallelism, cpus, loadavg, platform, release as osRelease, totalmem } from 'node:os';
+import { DEFAULT_DELIVERY } from '../src/federation/outbox.ts';
+import { benchFederation, federationSettings } from './federation.ts';
+import {
+  checkFailures, closeAll, keep, latencyRatio, ms, notes, num, pct, printTable, progress, ratio, release, row, rps, section,
+} from './report.ts';
 import {
   type BenchNode, type Engine, type Listening, type Measure, ADMIN,
   ScryptProbe, benchSettings, load, pool, scryptLoad, settle, startBareFastify, startBenchNode,
 } from './support.ts';
 
 const settings = benchSettings();
+const only = process.env.BENCH_ONLY ?? '';
+if (!['', 'foundation', 'federation'].includes(only)) throw new Error('BENCH_ONLY must be "foundation" or "federation" (unset: both)');
+const parts = { foundation: only !== 'federation', federation: only !== 'foundation' };
 const probe = new ScryptProbe();
 const S = settings.seconds;
-
-/* ---------------------------------------------------------------- formatting */
-
-function num(value: number, unit = ''): string {
-  if (!Number.isFinite(value)) return '—';
-  const digits = value >= 100 ? 0 : value >= 10 ? 1 : value >= 1 ? 2 : 3;
-  return `${value.toLocaleString('en-GB', { minimumFractionDigits: digits, maximumFractionDigits: digits })}${unit}`;
-}
-
-/** value ÷ baseline, and its inverse when the value is much smaller ("1/1,234"). */
-function ratio(value: number, baseline: number): string {
-  if (!Number.isFinite(value) || !Number.isFinite(baseline) || baseline <= 0 || value <= 0) return '—';
-  const r = value / baseline;
-  const shown = r >= 0.01 ? `×${num(r)}` : `×${r.toExponential(2)}`;
-  return r < 0.5 ? `${shown} (1/${num(baseline / value)})` : shown;
-}
-
-const pct = (fraction: number) => num(100 * fraction, ' %');
-/** Latency as "p50 / p99 / mean" in milliseconds. */
-const ms = (m: Measure) => `${num(m.p50)} / ${num(m.p99)} / ${num(m.mean)} ms`;
-/** Latencies are compared by their means, which stay meaningful below a millisecond. */
-const latencyRatio = (m: Measure, baseline: Measure) => `${ratio(m.mean, baseline.mean)} (means)`;
-const rps = (m: Measure, unit = 'req/s') => `${num(m.rate)} ${unit}`;
-
-interface Row {
-  figure: string;
-  value: string;
-  baseline: string;
-  ratio: string;
-}
-
-const rows: (Row | string)[] = [];
-const notes: string[] = [];
-
-function section(title: string) {
-  rows.push(title);
-}
-
-function row(figure: string, value: string, baseline: string, r: string) {
-  rows.push({ figure, value, baseline, ratio: r });
-}
-
-function checkFailures(what: string, m: Measure) {
-  if (m.failures) notes.push(`${what}: ${m.failures} answers were not 2xx (${m.failureNote}); the rate counts only 2xx.`);
-}
-
-function printTable() {
-  const header: Row = { figure: 'Figure', value: 'Value', baseline: 'Baseline', ratio: 'Ratio' };
-  const data = rows.map((r) => (typeof r === 'string' ? { figure: `**${r}**`, value: '', baseline: '', ratio: '' } : r));
-  const width = (key: keyof Row) => Math.max(...[header, ...data].map((r) => r[key].length));
-  const w = { figure: width('figure'), value: width('value'), baseline: width('baseline'), ratio: width('ratio') };
-  const line = (r: Row) => `| ${r.figure.padEnd(w.figure)} | ${r.value.padStart(w.value)} | ${r.baseline.padEnd(w.baseline)} | ${r.ratio.padEnd(w.ratio)} |`;
-  const rule = `|${'-'.repeat(w.figure + 2)}|${'-'.repeat(w.value + 1)}:|${'-'.repeat(w.baseline + 2)}|${'-'.repeat(w.ratio + 2)}|`;
-  const out: string[] = [line(header), rule];
-  for (const r of data) out.push(line(r));
-  console.log(out.join('\n'));
-}
-
-function progress(message: string) {
-  process.stderr.write(`bench: ${message}\n`);
-}
-
-/* ---------------------------------------------------------------- cleanup */
-
-const open: { close(): Promise<void> }[] = [];
-
-async function closeAll() {
-  while (open.length) {
-    const next = open.pop()!;
-    try {
-      await next.close();
-    } catch (error) {
-      console.error('bench: closing failed:', error);
-    }
-  }
-}
 
 let interrupted = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -106,23 +40,20 @@ async function warm(url: string, headers: Record<string, string> = {}) {
 }
 
 async function measureBare(): Promise<Measure> {
-  const server: Listening = await startBareFastify();
-  open.push(server);
+  const server: Listening = keep(await startBareFastify());
   try {
     await warm(server.url);
     const bare = await load({ url: server.url, seconds: S, connections: settings.connections });
     checkFailures('bare Fastify GET /', bare);
     return bare;
   } finally {
-    open.splice(open.indexOf(server), 1);
-    await server.close();
+    await release(server);
   }
 }
 
 async function benchEngine(engine: Engine) {
   progress(`${engine}: creating and migrating a fresh database, creating accounts (scrypt cost ${settings.passwordCost})…`);
-  const node: BenchNode = await startBenchNode(engine, settings);
-  open.push(node);
+  const node: BenchNode = keep(await startBenchNode(engine, settings));
   section(node.database.label);
   progress(`${engine}: ${node.database.name ? `database ${node.database.name}, ` : ''}node at ${node.url}`);
 
@@ -200,8 +131,7 @@ async function benchEngine(engine: Engine) {
   row('GET /api/v1/users?limit=20 (admin): throughput', rps(users), `bare GET / ${rps(bare)}`, ratio(users.rate, bare.rate));
   row('GET /api/v1/users?limit=20 (admin): latency p50 / p99 / mean', ms(users), `bare GET / ${ms(bare)}`, latencyRatio(users, bare));
 
-  open.splice(open.indexOf(node), 1);
-  await node.close();
+  await release(node);
 }
 
 function loadAverage(): string {
@@ -217,30 +147,47 @@ async function main() {
   console.log('# Entraide benchmarks');
   console.log('');
   console.log(
-    `Node ${process.version} on ${platform()} ${release()}, ${cores} cores (${cpu}), ` +
+    `Node ${process.version} on ${platform()} ${osRelease()}, ${cores} cores (${cpu}), ` +
       `${num(totalmem() / 2 ** 30)} GiB RAM, libuv thread pool ${process.env.UV_THREADPOOL_SIZE ?? '4 (default)'}; ` +
       `load average at start ${loadAverage()} (1 / 5 / 15 min).`,
   );
-  console.log(
-    `Each load lasts ${S} s (BENCH_SECONDS), after a ${settings.warmupSeconds} s warm-up for the cheap routes; ` +
-      `${settings.connections} connections for reads, ${settings.loginConnections} for logins and raw scrypt; ` +
-      `scrypt cost log2 N = ${settings.passwordCost} (r = 8, p = 1), raw scrypt and login taking turns in ${settings.rounds} rounds. ` +
-      `The load generator (autocannon) and the servers share this process. ` +
-      `Rates of reads are answers ÷ time; rates of logins and hashes are concurrency ÷ mean latency.`,
-  );
-  console.log(`Engines: ${engines.join(', ')}${settings.databaseUrl ? '' : ' (set DATABASE_URL to add a PostgreSQL server)'}.`);
+  if (parts.foundation) {
+    console.log(
+      `Foundation: each load lasts ${S} s (BENCH_SECONDS), after a ${settings.warmupSeconds} s warm-up for the cheap routes; ` +
+        `${settings.connections} connections for reads, ${settings.loginConnections} for logins and raw scrypt; ` +
+        `scrypt cost log2 N = ${settings.passwordCost} (r = 8, p = 1), raw scrypt and login taking turns in ${settings.rounds} rounds. ` +
+        `The load generator (autocannon) and the servers share this process. ` +
+        `Rates of reads are answers ÷ time; rates of logins and hashes are concurrency ÷ mean latency.`,
+    );
+  }
+  if (parts.federation) {
+    const fed = federationSettings(settings.databaseUrl ? 'postgres' : 'pglite');
+    console.log(
+      `Federation: nodes A and B in this process, each over its own fresh database and on its own HTTP server (127.0.0.1), trusting each other; ` +
+        `A sends federation.ping messages (JWS EdDSA in JWE ECDH-ES+A256KW/A256GCM, ${fed.payloadBytes} bytes of payload filler) to B, ` +
+        `its worker delivering them (${fed.delivery ? `batch ${fed.delivery.batchSize}, idle poll ${fed.delivery.idlePollMs} ms, set by BENCH_FED_*` : `the node's own: batch ${DEFAULT_DELIVERY.batchSize}, idle poll ${DEFAULT_DELIVERY.idlePollMs} ms`}) ` +
+        `and storing B's signed receipt once verified. ${process.env.BENCH_FED_MESSAGES ? num(fed.messages) : '1,000 (PGlite) or 2,000 (server)'} messages per bulk phase (BENCH_FED_MESSAGES). ` +
+        `A message's latency runs from the commit of its transaction to the storing of its receipt, both seen in this process.`,
+    );
+  }
+  console.log(`Parts: ${Object.entries(parts).filter(([, on]) => on).map(([part]) => part).join(', ')} (BENCH_ONLY). Engines: ${engines.join(', ')}${settings.databaseUrl ? '' : ' (set DATABASE_URL to add a PostgreSQL server)'}.`);
   if (loadAtStart > cores / 2) {
     console.log(`Warning: the machine was already busy (load ${num(loadAtStart)} on ${cores} cores): figures will be low and noisy.`);
   }
   console.log('');
 
-  for (const engine of engines) {
+  const runs = engines.flatMap((engine) => [
+    ...(parts.foundation ? [{ engine, part: 'foundation', run: () => benchEngine(engine) }] : []),
+    ...(parts.federation ? [{ engine, part: 'federation', run: () => benchFederation(engine, settings) }] : []),
+  ]);
+  for (const { engine, part, run } of runs) {
+    if (interrupted) break;
     try {
-      await benchEngine(engine);
+      await run();
     } catch (error) {
       // Report what was measured so far, and the failure, rather than nothing.
-      notes.push(`${engine}: ${interrupted ? 'interrupted' : `the run failed: ${(error as Error).message}`}`);
-      if (!interrupted) console.error(`bench: ${engine} failed:`, error);
+      notes.push(`${engine} ${part}: ${interrupted ? 'interrupted' : `the run failed: ${(error as Error).message}`}`);
+      if (!interrupted) console.error(`bench: ${engine} ${part} failed:`, error);
       process.exitCode = 1;
       await closeAll();
     }

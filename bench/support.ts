@@ -3,8 +3,9 @@
  * server), a bare Fastify server for a baseline, a load generator (autocannon) and a direct
  * scrypt loop. Everything listens on 127.0.0.1 only and everything opened here can be closed.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import crypto, { randomBytes, scrypt } from 'node:crypto';
 import { syncBuiltinESMExports } from 'node:module';
@@ -18,7 +19,9 @@ import { insertUser } from '../src/identity/users.ts';
 import { buildApp } from '../src/node/app.ts';
 import { MIGRATIONS } from '../src/node/migrations.ts';
 import { type NodeConfig, loadConfig } from '../src/platform/config.ts';
-import type { Database } from '../src/platform/db/database.ts';
+import type { Database, Queryable, QueryResult } from '../src/platform/db/database.ts';
+import type { Federation } from '../src/federation/service.ts';
+import { addPeer, fetchPeerMetadata } from '../src/federation/trust.ts';
 import { migrate } from '../src/platform/db/migrate.ts';
 import { openPglite } from '../src/platform/db/pglite.ts';
 import { openPostgres } from '../src/platform/db/postgres.ts';
@@ -27,7 +30,7 @@ import { createLogger } from '../src/platform/log.ts';
 
 export type Engine = 'pglite' | 'postgres';
 
-function positive(name: string, fallback: number): number {
+export function positive(name: string, fallback: number): number {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
@@ -92,8 +95,11 @@ export async function createBenchServerDatabase(serverUrl: string): Promise<{ ur
   return { url: url.toString(), name, drop: () => run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
-/** A fresh, empty database: PGlite in memory or in a temporary folder, or a new database on the server. */
-export async function openBenchDatabase(engine: Engine, settings: BenchSettings): Promise<BenchDatabase> {
+/**
+ * A fresh, empty database: PGlite in memory or in a temporary folder, or a new database on the server
+ * (through a pool of `poolSize` connections, the node's default of 10 unless told otherwise).
+ */
+export async function openBenchDatabase(engine: Engine, settings: BenchSettings, poolSize?: number): Promise<BenchDatabase> {
   if (engine === 'pglite') {
     const dir = settings.pglite === 'disk' ? mkdtempSync(join(tmpdir(), 'entraide-bench-')) : undefined;
     try {
@@ -115,7 +121,7 @@ export async function openBenchDatabase(engine: Engine, settings: BenchSettings)
   if (!settings.databaseUrl) throw new Error('DATABASE_URL is not set');
   const server = await createBenchServerDatabase(settings.databaseUrl);
   try {
-    const db = await openPostgres(server.url);
+    const db = await openPostgres(server.url, poolSize);
     const where = new URL(settings.databaseUrl);
     return {
       db,
@@ -273,7 +279,7 @@ function percentile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? Number.NaN;
 }
 
-function summarise(
+export function summarise(
   latencies: number[],
   how: { rateBy: RateBy; concurrency: number; seconds: number },
   failures = 0,
@@ -450,4 +456,291 @@ export async function settle(db: Database, probe: ScryptProbe, timeoutMs = 10_00
     await sleep(100);
   }
   return last;
+}
+
+/* ---------------------------------------------------------------- federation */
+
+/** A free port on the loopback, chosen before a node starts so that it can publish its own URL. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** One statement seen by a DbProbe: when it began and ended (performance.now()), and what it returned. */
+export interface QueryEvent {
+  sql: string;
+  params: readonly unknown[] | undefined;
+  start: number;
+  end: number;
+  rows: unknown[];
+  rowCount: number;
+  failed: boolean;
+}
+
+/**
+ * Watches a node's database from outside: the node is given `probe.wrap(db)` instead of `db`, and
+ * every statement (in a transaction or not) and every transaction is timed and passed to the
+ * listeners. Totals per kind of statement (`label`) are kept while `recording`.
+ */
+export class DbProbe {
+  recording = false;
+  readonly totals = new Map<string, { count: number; ms: number }>();
+  private readonly listeners: ((event: QueryEvent) => void)[] = [];
+
+  constructor(private readonly label: (sql: string) => string) {}
+
+  on(listener: (event: QueryEvent) => void): void {
+    this.listeners.push(listener);
+  }
+
+  reset(): void {
+    this.totals.clear();
+  }
+
+  /** Count and mean time of one kind of statement since the last reset. */
+  total(label: string): { count: number; ms: number; mean: number } {
+    const t = this.totals.get(label) ?? { count: 0, ms: 0 };
+    return { ...t, mean: t.count ? t.ms / t.count : Number.NaN };
+  }
+
+  private add(label: string, duration: number): void {
+    if (!this.recording) return;
+    const t = this.totals.get(label) ?? { count: 0, ms: 0 };
+    t.count += 1;
+    t.ms += duration;
+    this.totals.set(label, t);
+  }
+
+  private wrapQueryable(target: Queryable): Queryable {
+    const probe = this;
+    return {
+      async query<Row>(sql: string, params?: readonly unknown[]) {
+        const start = performance.now();
+        let failed = true;
+        let result: QueryResult<Row> | undefined;
+        try {
+          result = await target.query<Row>(sql, params);
+          failed = false;
+          return result;
+        } finally {
+          const end = performance.now();
+          probe.add(probe.label(sql), end - start);
+          const event: QueryEvent = { sql, params, start, end, rows: result?.rows ?? [], rowCount: result?.rowCount ?? 0, failed };
+          for (const listener of probe.listeners) listener(event);
+        }
+      },
+      async exec(sql: string) {
+        const start = performance.now();
+        try {
+          await target.exec(sql);
+        } finally {
+          probe.add(probe.label(sql), performance.now() - start);
+        }
+      },
+    };
+  }
+
+  wrap(db: Database): Database {
+    const probe = this;
+    return {
+      engine: db.engine,
+      ...this.wrapQueryable(db),
+      async transaction(work, options) {
+        const start = performance.now();
+        try {
+          return await db.transaction((tx) => work(probe.wrapQueryable(tx)), options);
+        } finally {
+          probe.add('transaction', performance.now() - start);
+        }
+      },
+      close: () => db.close(),
+    };
+  }
+}
+
+export interface BenchPeer extends Listening {
+  nodeId: string;
+  app: HttpServer;
+  federation: Federation;
+  /** The database itself, for the benchmark's own queries (not seen by the probe). */
+  database: BenchDatabase;
+  config: NodeConfig;
+  probe: DbProbe;
+  /** TCP connections accepted by the node's HTTP server since it started. */
+  connections(): number;
+}
+
+/**
+ * A node of the federation over a fresh migrated database, built as `startNode` does (without
+ * accounts: trust is set up directly, below), its database watched by `probe`. Its worker is not started.
+ */
+export async function startBenchPeer(
+  engine: Engine,
+  settings: BenchSettings,
+  options: { nodeId: string; state: string; probe: DbProbe; poolSize?: number; logLevel?: string },
+): Promise<BenchPeer> {
+  const database = await openBenchDatabase(engine, settings, options.poolSize);
+  let app: HttpServer | undefined;
+  try {
+    await migrate(database.db, MIGRATIONS);
+    const port = await freePort();
+    const config = loadConfig({
+      env: {},
+      overrides: {
+        nodeId: options.nodeId, displayName: `Benchmark node ${options.nodeId}`, state: options.state,
+        host: '127.0.0.1', port, logLevel: (options.logLevel ?? 'warn') as NodeConfig['logLevel'], dataDir: '/nonexistent',
+      },
+    });
+    const built = await buildApp(config, options.probe.wrap(database.db), createLogger(config.logLevel, config.nodeId, process.stderr), `a benchmark secret for ${options.nodeId}`);
+    app = built.app;
+    let accepted = 0;
+    app.server.on('connection', () => {
+      accepted += 1;
+    });
+    await app.listen({ host: '127.0.0.1', port });
+    const peer: BenchPeer = {
+      nodeId: options.nodeId,
+      url: `http://127.0.0.1:${port}`,
+      app,
+      federation: built.federation,
+      database,
+      config,
+      probe: options.probe,
+      connections: () => accepted,
+      async close() {
+        try {
+          await peer.app.close(); // stops the worker too
+        } finally {
+          await database.dispose();
+        }
+      },
+    };
+    return peer;
+  } catch (error) {
+    await app?.close().catch(() => undefined);
+    await database.dispose().catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * `from` trusts `to`, as an administrator's POST /api/v1/federation/peers does (without its audit
+ * record): the metadata is fetched over HTTP and checked against the fingerprint.
+ */
+export async function trustPeer(from: BenchPeer, to: BenchPeer): Promise<void> {
+  const metadata = await fetchPeerMetadata(to.url, to.federation.fingerprint);
+  await from.database.db.transaction((tx) => addPeer(tx, to.url, metadata, to.federation.fingerprint, from.nodeId));
+}
+
+/**
+ * Runs `operation` with `concurrency` calls in flight until `seconds` have passed (those in flight
+ * then are waited for and counted); the rate is completions ÷ the whole time taken.
+ */
+export async function timedLoop(concurrency: number, seconds: number, operation: () => Promise<unknown>): Promise<Measure> {
+  const latencies: number[] = [];
+  const begun = performance.now();
+  const end = begun + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < end) {
+        const start = performance.now();
+        await operation();
+        latencies.push(performance.now() - start);
+      }
+    }),
+  );
+  return summarise(latencies, { rateBy: 'window', concurrency, seconds: (performance.now() - begun) / 1000 });
+}
+
+/** Machine and process load over a phase: CPU of this process, of PostgreSQL's processes and of the whole machine, and the event loop. */
+export class LoadMeter {
+  private readonly cpu = process.cpuUsage();
+  private readonly machine = machineTimes();
+  private readonly postgres = postgresCpu();
+  private readonly mainThread = mainThreadCpu();
+  private readonly loop = performance.eventLoopUtilization();
+  private readonly begun = performance.now();
+
+  stop() {
+    const wall = performance.now() - this.begun;
+    const cpu = process.cpuUsage(this.cpu);
+    const machine = machineTimes();
+    const busy = machine.busy - this.machine.busy;
+    const total = busy + machine.idle - this.machine.idle;
+    return {
+      /** Wall time, ms. */
+      wall,
+      /** CPU time of this process (all its threads), ms. */
+      processCpu: (cpu.user + cpu.system) / 1000,
+      /** CPU time of this process's main thread (JavaScript, PGlite), ms (NaN where /proc cannot tell). */
+      mainThreadCpu: mainThreadCpu() - this.mainThread,
+      /** CPU time of the PostgreSQL server's processes on this machine, ms (NaN where /proc cannot tell). */
+      postgresCpu: postgresCpu() - this.postgres,
+      /** Busy CPU time of the whole machine, ms (all processes, all cores). */
+      machineBusy: busy,
+      /** Share of the machine's cores that was busy. */
+      machineShare: total > 0 ? busy / total : Number.NaN,
+      /** Share of the time the main thread was running JavaScript (or the engine) rather than waiting. */
+      eventLoop: performance.eventLoopUtilization(this.loop).utilization,
+    };
+  }
+}
+
+export type Load = ReturnType<LoadMeter['stop']>;
+
+function machineTimes(): { busy: number; idle: number } {
+  let busy = 0;
+  let idle = 0;
+  for (const cpu of cpus()) {
+    const t = cpu.times;
+    busy += t.user + t.nice + t.sys + t.irq;
+    idle += t.idle;
+  }
+  return { busy, idle };
+}
+
+/** utime + stime, in ms, from a /proc/…/stat line (clock ticks of 10 ms). */
+function statCpu(stat: string): number {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10; // fields 14 and 15 of the line
+}
+
+/** CPU time used so far by this process's main thread, in ms (Linux; NaN elsewhere). */
+function mainThreadCpu(): number {
+  try {
+    return statCpu(readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8'));
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/**
+ * CPU time used so far by the processes named postgres on this machine (server, backends), in ms,
+ * from /proc (Linux; clock ticks of 10 ms). A backend that exits during a phase takes its time with
+ * it, but the nodes' pools keep theirs open. NaN elsewhere.
+ */
+function postgresCpu(): number {
+  if (process.platform !== 'linux') return Number.NaN;
+  let ms = 0;
+  try {
+    for (const pid of readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        if (!stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).startsWith('postgres')) continue;
+        ms += statCpu(stat);
+      } catch {
+        // the process has gone
+      }
+    }
+  } catch {
+    return Number.NaN;
+  }
+  return ms;
 }
