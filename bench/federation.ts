@@ -73,13 +73,12 @@ function labelOf(sql: string): string {
     [CLAIM, 'claim'],
     [DELIVERED, 'mark delivered'],
     [FAILED, 'mark failed'],
-    [/^\s*SELECT \* FROM peers WHERE node_id/i, 'peer'],
+    [/^\s*SELECT p\.\*/i, 'peer'],
     [/^\s*SELECT jwk FROM peer_keys/i, 'encryption key'],
     [/^\s*INSERT INTO outbox/i, 'outbox insert'],
     [/^\s*SELECT k\.jwk FROM peer_keys/i, 'signing key'],
     [/^\s*SELECT digest, receipt FROM inbox/i, 'earlier receipt'],
     [/^\s*INSERT INTO inbox/i, 'inbox insert'],
-    [/^\s*UPDATE peers SET messages_received/i, 'peer counter'],
   ];
   for (const [pattern, label] of known) if (pattern.test(sql)) return label;
   return sql.replace(/\s+/g, ' ').trim().slice(0, 48);
@@ -593,7 +592,6 @@ async function deliveryPhase(run: Run, backlog: string[]) {
     senderKey: b.probe.total('signing key'),
     tx: b.probe.total('transaction'),
     insert: b.probe.total('inbox insert'),
-    counter: b.probe.total('peer counter'),
   };
 }
 
@@ -709,7 +707,7 @@ export async function benchFederation(engine: Engine, settings: BenchSettings): 
     row(
       'Delivering alone: per message, B database: earlier receipt? / sender key / transaction',
       `${num(d.earlier.mean, ' ms')} / ${num(d.senderKey.mean, ' ms')} / ${num(d.tx.mean, ' ms')}`,
-      `in the transaction: inbox INSERT ${num(d.insert.mean, ' ms')}, peer counter UPDATE ${d.counter.count ? num(d.counter.mean, ' ms') : 'none'}`,
+      `in the transaction: inbox INSERT ${num(d.insert.mean, ' ms')}`,
     );
     row('Delivering alone: per message, A database: receipt key / mark delivered', `${num(d.receiptKey.mean, ' ms')} / ${num(d.mark.mean, ' ms')}`);
     row('Delivering alone: CPU per message, this process (both nodes)', cpu(d.load), busy(d.load), `open + receipt alone ${num(crypto.cpu.deliverConcurrent, ' ms')}/msg`);

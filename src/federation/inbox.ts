@@ -85,7 +85,6 @@ export class Inbox {
         return { receipt: (await this.previous(tx, message.msgId, digest))!, duplicate: true };
       }
       await handler(tx, message);
-      await tx.query('UPDATE peers SET messages_received = messages_received + 1, last_message_at = now() WHERE node_id = $1', [message.from]);
       return { receipt, duplicate: false };
     });
   }

@@ -62,6 +62,7 @@ export class DeliveryWorker {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = true;
+  private kicked = false;
 
   constructor(
     private readonly db: Database,
@@ -80,9 +81,11 @@ export class DeliveryWorker {
     await this.running;
   }
 
-  /** Looks for work now rather than at the next poll. */
+  /** Looks for work now rather than at the next poll; during a round, right after it. */
   kick(): void {
-    if (!this.stopped && !this.running) this.schedule(0);
+    if (this.stopped) return;
+    if (this.running) this.kicked = true;
+    else this.schedule(0);
   }
 
   private schedule(delay: number): void {
@@ -95,7 +98,9 @@ export class DeliveryWorker {
         })
         .then((count) => {
           this.running = undefined;
-          if (!this.stopped) this.schedule(count >= this.settings.batchSize ? 0 : this.settings.idlePollMs);
+          const more = count >= this.settings.batchSize || this.kicked;
+          this.kicked = false;
+          if (!this.stopped) this.schedule(more ? 0 : this.settings.idlePollMs);
         });
     }, delay);
   }

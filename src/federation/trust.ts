@@ -54,6 +54,13 @@ interface PeerRow {
   last_message_at: Date | null;
 }
 
+// Counted from the inbox rather than kept on the peer's row: a counter there would make every
+// message from one peer wait for the previous one's commit.
+const SELECT_PEERS = `
+  SELECT p.*, (SELECT count(*)::int FROM inbox i WHERE i.sender = p.node_id) AS messages_received,
+         (SELECT max(i.received_at) FROM inbox i WHERE i.sender = p.node_id) AS last_message_at
+    FROM peers p`;
+
 const toPeer = (row: PeerRow): Peer => ({
   nodeId: row.node_id,
   url: row.url,
@@ -84,13 +91,13 @@ export async function addPeer(tx: Queryable, url: string, metadata: NodeMetadata
 }
 
 export async function getPeer(db: Queryable, nodeId: string): Promise<Peer> {
-  const { rows } = await db.query<PeerRow>('SELECT * FROM peers WHERE node_id = $1', [nodeId]);
+  const { rows } = await db.query<PeerRow>(`${SELECT_PEERS} WHERE p.node_id = $1`, [nodeId]);
   if (!rows[0]) throw notFound(`peer ${nodeId}`);
   return toPeer(rows[0]);
 }
 
 export async function listPeers(db: Queryable): Promise<Peer[]> {
-  return (await db.query<PeerRow>('SELECT * FROM peers ORDER BY node_id')).rows.map(toPeer);
+  return (await db.query<PeerRow>(`${SELECT_PEERS} ORDER BY p.node_id`)).rows.map(toPeer);
 }
 
 export async function setPeerStatus(db: Queryable, nodeId: string, status: Peer['status']): Promise<void> {

@@ -16,7 +16,8 @@ function wrap(client: pg.Pool | pg.PoolClient): Queryable {
   };
 }
 
-export async function openPostgres(url: string, poolSize = 10): Promise<Database> {
+// Enough connections for a full delivery round (32 messages) to be handled at once.
+export async function openPostgres(url: string, poolSize = 40): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
   // An idle client that loses its server must not crash the node; the next query reports it.
   pool.on('error', () => undefined);
