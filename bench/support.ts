@@ -4,7 +4,6 @@
  * scrypt loop. Everything listens on 127.0.0.1 only and everything opened here can be closed.
  */
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { type AddressInfo, createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import crypto, { randomBytes, scrypt } from 'node:crypto';
@@ -27,6 +26,7 @@ import { openPglite } from '../src/platform/db/pglite.ts';
 import { openPostgres } from '../src/platform/db/postgres.ts';
 import type { HttpServer } from '../src/platform/http/server.ts';
 import { createLogger } from '../src/platform/log.ts';
+import { freePort } from '../test/support/ports.ts';
 
 export type Engine = 'pglite' | 'postgres';
 
@@ -459,18 +459,6 @@ export async function settle(db: Database, probe: ScryptProbe, timeoutMs = 10_00
 }
 
 /* ---------------------------------------------------------------- federation */
-
-/** A free port on the loopback, chosen before a node starts so that it can publish its own URL. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** One statement seen by a DbProbe: when it began and ended (performance.now()), and what it returned. */
 export interface QueryEvent {

@@ -35,6 +35,16 @@ async function withDatabase<T>(options: { config?: string }, work: (db: Database
   }
 }
 
+/** Ctrl-C or a service manager's SIGTERM: close cleanly, then exit. */
+function stopOnSignal(close: () => Promise<void>): void {
+  const stop = async () => {
+    await close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
@@ -60,12 +70,7 @@ node
       );
     }
     process.stderr.write(`\n${lines.join('\n')}\n\n`);
-    const stop = async () => {
-      await running.close();
-      process.exit(0);
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    stopOnSignal(() => running.close());
   });
 
 program
@@ -76,12 +81,7 @@ program
     process.stderr.write('Starting the demo federation (seven nodes; the first start takes a little longer)…\n');
     const demo = await startDemo(options.data);
     process.stdout.write(`\n${demoTable(demo.nodes)}\n\n`);
-    const stop = async () => {
-      await demo.stop();
-      process.exit(0);
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    stopOnSignal(() => demo.stop());
   });
 
 program
