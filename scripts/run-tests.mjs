@@ -16,7 +16,8 @@ const only = process.argv.slice(2);
 const files = only.length > 0 ? only : find('test').sort();
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-reporter=spec', ...files],
+  // One file at a time: the crash test restarts the PostgreSQL server and the demo uses fixed ports.
+  ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files],
   { stdio: 'inherit' },
 );
 process.exit(result.status ?? 1);
