@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { CompactEncrypt, CompactSign, type JWK, compactDecrypt, compactVerify, decodeProtectedHeader, importJWK } from 'jose';
+import { CompactEncrypt, CompactSign, type JWK, compactDecrypt, compactVerify, decodeProtectedHeader } from 'jose';
 import { HttpProblem } from '../platform/http/problem.ts';
-import { CONTENT_ENC, KEY_WRAP_ALG, type NodeKeys, SIGNING_ALG } from './keys.ts';
+import { CONTENT_ENC, KEY_WRAP_ALG, type NodeKeys, SIGNING_ALG, importPublicKey } from './keys.ts';
 
 /** What the protected headers of both layers say about a message; the inner (signed) one is authoritative. */
 export interface MessageHeader {
@@ -32,7 +32,7 @@ export async function sealMessage(header: MessageHeader, payload: unknown, keys:
   const signed = await new CompactSign(encoder.encode(JSON.stringify(payload)))
     .setProtectedHeader({ alg: SIGNING_ALG, kid: keys.signing.kid, typ: 'entraide-message+jws', ...header })
     .sign(keys.signing.privateKey);
-  const recipientKey = await importJWK(recipientEncryptionKey, KEY_WRAP_ALG);
+  const recipientKey = await importPublicKey(recipientEncryptionKey, KEY_WRAP_ALG);
   return new CompactEncrypt(encoder.encode(signed))
     .setProtectedHeader({ alg: KEY_WRAP_ALG, enc: CONTENT_ENC, kid: recipientEncryptionKey.kid, cty: 'entraide-message+jws', msgId: header.msgId, from: header.from, to: header.to })
     .encrypt(recipientKey);
@@ -85,7 +85,7 @@ export async function openMessage(envelope: string, options: OpenOptions): Promi
   if (!key) throw new HttpProblem(403, 'untrusted-sender', `no trusted key ${String(inner.kid)} of ${String(inner.from)}`);
   let payload: unknown;
   try {
-    const verified = await compactVerify(signed, await importJWK(key, SIGNING_ALG), { algorithms: [SIGNING_ALG] });
+    const verified = await compactVerify(signed, await importPublicKey(key, SIGNING_ALG), { algorithms: [SIGNING_ALG] });
     payload = JSON.parse(decoder.decode(verified.payload));
   } catch {
     throw refuse('bad-signature', 'the signature does not verify');

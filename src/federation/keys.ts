@@ -116,6 +116,24 @@ export async function retireExpiredKeys(db: Queryable, now = false): Promise<str
   return rows.map((row) => row.kid);
 }
 
+const publicKeys = new Map<string, Promise<CryptoKey>>();
+
+/**
+ * A peer's public key as a CryptoKey, imported once: every message would otherwise import the
+ * same keys again. Keyed by the key material itself, so a changed key is never served stale.
+ */
+export function importPublicKey(jwk: JWK, alg: typeof SIGNING_ALG | typeof KEY_WRAP_ALG): Promise<CryptoKey> {
+  const id = `${alg}:${jwk.kty}:${jwk.crv}:${jwk.x}`;
+  let key = publicKeys.get(id);
+  if (!key) {
+    const { kty, crv, x } = jwk;
+    key = importJWK({ kty, crv, x }, alg) as Promise<CryptoKey>;
+    key.catch(() => publicKeys.delete(id));
+    publicKeys.set(id, key);
+  }
+  return key;
+}
+
 /** The fingerprint an administrator compares out of band: the RFC 7638 thumbprint of the signing key. */
 export function fingerprintOf(signingJwk: JWK): Promise<string> {
   const { kty, crv, x } = signingJwk;

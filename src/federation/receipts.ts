@@ -1,5 +1,5 @@
-import { CompactSign, type JWK, compactVerify, importJWK } from 'jose';
-import { type NodeKeys, SIGNING_ALG } from './keys.ts';
+import { CompactSign, type JWK, compactVerify } from 'jose';
+import { type NodeKeys, SIGNING_ALG, importPublicKey } from './keys.ts';
 
 /** What the receiver signs: it received exactly these bytes of this message, at this time. */
 export interface Receipt {
@@ -20,7 +20,7 @@ export function signReceipt(receipt: Receipt, keys: NodeKeys): Promise<string> {
 
 /** Checks a receipt against the receiver's key and what the sender sent; returns it, or throws. */
 export async function verifyReceipt(jws: string, receiverKey: JWK, expected: { msgId: string; digest: string }): Promise<Receipt> {
-  const { payload, protectedHeader } = await compactVerify(jws, await importJWK(receiverKey, SIGNING_ALG), { algorithms: [SIGNING_ALG] });
+  const { payload, protectedHeader } = await compactVerify(jws, await importPublicKey(receiverKey, SIGNING_ALG), { algorithms: [SIGNING_ALG] });
   if (protectedHeader.typ !== 'entraide-receipt+jws') throw new Error('not a receipt');
   const receipt = JSON.parse(new TextDecoder().decode(payload)) as Receipt;
   if (receipt.msgId !== expected.msgId) throw new Error('the receipt is for another message');

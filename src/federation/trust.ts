@@ -1,8 +1,8 @@
-import { type FlattenedJWSInput, type GeneralJWSInput, type JWK, flattenedVerify, importJWK } from 'jose';
+import { type FlattenedJWSInput, type GeneralJWSInput, type JWK, flattenedVerify } from 'jose';
 import { Value } from 'typebox/value';
 import type { Database, Queryable } from '../platform/db/database.ts';
 import { HttpProblem, conflict, notFound } from '../platform/http/problem.ts';
-import { SIGNING_ALG, fingerprintOf } from './keys.ts';
+import { SIGNING_ALG, fingerprintOf, importPublicKey } from './keys.ts';
 import { type NodeMetadata, NodeMetadataSchema, keysOf } from './metadata.ts';
 
 export interface Peer {
@@ -145,7 +145,7 @@ async function vouchedPayload(db: Queryable, nodeId: string, jws: GeneralJWSInpu
     const key = typeof kid === 'string' ? await trustedKey(db, nodeId, kid, 'sig') : undefined;
     if (!key) continue;
     try {
-      const { payload } = await flattenedVerify(flattened, await importJWK(key, SIGNING_ALG), { algorithms: [SIGNING_ALG] });
+      const { payload } = await flattenedVerify(flattened, await importPublicKey(key, SIGNING_ALG), { algorithms: [SIGNING_ALG] });
       return JSON.parse(new TextDecoder().decode(payload));
     } catch {
       // a bad signature by a trusted key proves nothing; another signature may still vouch
