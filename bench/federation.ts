@@ -74,7 +74,7 @@ function labelOf(sql: string): string {
     [DELIVERED, 'mark delivered'],
     [FAILED, 'mark failed'],
     [/^\s*SELECT p\.\*/i, 'peer'],
-    [/^\s*SELECT jwk FROM peer_keys/i, 'encryption key'],
+    [/^\s*SELECT p\.status, k\.jwk/i, 'encryption key'],
     [/^\s*INSERT INTO outbox/i, 'outbox insert'],
     [/^\s*SELECT k\.jwk FROM peer_keys/i, 'signing key'],
     [/^\s*SELECT digest, receipt FROM inbox/i, 'earlier receipt'],

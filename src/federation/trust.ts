@@ -120,16 +120,20 @@ export async function trustedKey(db: Queryable, nodeId: string, kid: string, use
   return rows[0]?.jwk;
 }
 
-/** The key to encrypt for a peer: its newest active encryption key. */
-export async function encryptionKeyOf(db: Queryable, nodeId: string): Promise<{ peer: Peer; key: JWK }> {
-  const peer = await getPeer(db, nodeId);
-  if (peer.status !== 'active') throw conflict(`${nodeId} is suspended: nothing is sent to it`);
-  const { rows } = await db.query<{ jwk: JWK }>(
-    "SELECT jwk FROM peer_keys WHERE node_id = $1 AND use = 'enc' AND status = 'active' ORDER BY added_at DESC LIMIT 1",
+/** The key to encrypt for a peer: its newest active encryption key, in one statement (it runs for every message). */
+export async function encryptionKeyOf(db: Queryable, nodeId: string): Promise<{ key: JWK }> {
+  const { rows } = await db.query<{ status: Peer['status']; jwk: JWK | null }>(
+    `SELECT p.status, k.jwk FROM peers p
+       LEFT JOIN LATERAL (SELECT jwk FROM peer_keys WHERE node_id = p.node_id AND use = 'enc' AND status = 'active'
+                           ORDER BY added_at DESC LIMIT 1) k ON true
+      WHERE p.node_id = $1`,
     [nodeId],
   );
-  if (!rows[0]) throw conflict(`no encryption key is known for ${nodeId}`);
-  return { peer, key: rows[0].jwk };
+  const row = rows[0];
+  if (!row) throw notFound(`peer ${nodeId}`);
+  if (row.status !== 'active') throw conflict(`${nodeId} is suspended: nothing is sent to it`);
+  if (!row.jwk) throw conflict(`no encryption key is known for ${nodeId}`);
+  return { key: row.jwk };
 }
 
 /** The payload of a general JWS if one of its signatures verifies with a key this node trusts for that peer. */
