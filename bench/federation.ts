@@ -64,7 +64,8 @@ type FederationSettings = ReturnType<typeof federationSettings>;
 /* ---------------------------------------------------------------- what the probes see */
 
 const CLAIM = /^\s*UPDATE outbox o SET lease_until/i;
-const DELIVERED = /^\s*UPDATE outbox SET state = 'delivered'/i;
+/** The worker marks a whole round delivered in one statement, its first parameter the ids. */
+const DELIVERED = /^\s*UPDATE outbox o SET state = 'delivered'/i;
 const FAILED = /^\s*UPDATE outbox SET state = CASE/i;
 
 /** Names the statements the federation runs, so that time spent in each can be added up. */
@@ -134,15 +135,16 @@ class DeliveryTracker {
       if (round.size > 0) this.rounds.push(round);
       for (const claimed of event.rows as { msg_id: string }[]) this.roundOf.set(claimed.msg_id, round);
     } else if (DELIVERED.test(event.sql)) {
-      const id = String(event.params?.[0]);
-      const committed = this.expected.get(id);
-      this.roundOf.get(id)?.completions.push(event.end);
-      this.roundOf.delete(id);
-      if (committed === undefined) return;
-      this.expected.delete(id);
-      this.latencies.push(event.end - committed);
-      this.lastDelivered = event.end;
-      this.delivered += 1;
+      for (const id of (event.params?.[0] ?? []) as string[]) {
+        const committed = this.expected.get(id);
+        this.roundOf.get(id)?.completions.push(event.end);
+        this.roundOf.delete(id);
+        if (committed === undefined) continue;
+        this.expected.delete(id);
+        this.latencies.push(event.end - committed);
+        this.lastDelivered = event.end;
+        this.delivered += 1;
+      }
       if (this.expected.size === 0) this.wake?.();
     } else if (FAILED.test(event.sql)) {
       this.failures += 1;

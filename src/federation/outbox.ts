@@ -1,4 +1,4 @@
-import { decodeProtectedHeader } from 'jose';
+import { type JWK, decodeProtectedHeader } from 'jose';
 import type { Logger } from 'pino';
 import type { Database, Queryable } from '../platform/db/database.ts';
 import { type MessageHeader, digestOf, sealMessage } from './envelope.ts';
@@ -52,6 +52,17 @@ interface Claimed {
   attempts: number;
   inbox_url: string;
   expired: boolean;
+}
+
+interface Delivered {
+  msgId: string;
+  receipt: string;
+}
+
+interface Failed {
+  message: Claimed;
+  failure: string;
+  dead: boolean;
 }
 
 /** Statuses that say the message itself is wrong: retrying the same bytes cannot succeed. */
@@ -118,11 +129,32 @@ export class DeliveryWorker {
                   o.give_up_at < now() AS expired`,
       [this.settings.batchSize, Math.ceil(this.settings.requestTimeoutMs / 1000) * 2],
     );
-    await Promise.all(rows.map((message) => this.deliver(message)));
+    // Receipts of one round are mostly signed by the same few keys: look each up once.
+    const keys = new Map<string, Promise<JWK | undefined>>();
+    const receiptKey = (recipient: string, kid: string) => {
+      const id = `${recipient}\u0000${kid}`;
+      if (!keys.has(id)) keys.set(id, trustedKey(this.db, recipient, kid, 'sig'));
+      return keys.get(id)!;
+    };
+    const outcomes = await Promise.all(rows.map((message) => this.attempt(message, receiptKey)));
+    const delivered = outcomes.filter((outcome): outcome is Delivered => 'receipt' in outcome);
+    if (delivered.length > 0) {
+      // One statement for the round: if the node dies before it, the messages are sent again and the
+      // receiver answers with its first receipts, applying nothing twice.
+      await this.db.query(
+        `UPDATE outbox o SET state = 'delivered', receipt = d.receipt, delivered_at = now(), lease_until = NULL, last_error = NULL
+           FROM unnest($1::uuid[], $2::text[]) AS d(msg_id, receipt) WHERE o.msg_id = d.msg_id`,
+        [delivered.map((d) => d.msgId), delivered.map((d) => d.receipt)],
+      );
+    }
+    for (const outcome of outcomes) {
+      if ('failure' in outcome) await this.recordFailure(outcome);
+    }
     return rows.length;
   }
 
-  private async deliver(message: Claimed): Promise<void> {
+  /** Sends one message and checks its receipt; says what became of it. */
+  private async attempt(message: Claimed, receiptKey: (recipient: string, kid: string) => Promise<JWK | undefined>): Promise<Delivered | Failed> {
     let failure: string;
     let final = false;
     try {
@@ -136,21 +168,20 @@ export class DeliveryWorker {
       if (response.ok) {
         const receipt = (JSON.parse(text) as { receipt: string }).receipt;
         const kid = String(decodeProtectedHeader(receipt).kid);
-        const key = await trustedKey(this.db, message.recipient, kid, 'sig');
+        const key = await receiptKey(message.recipient, kid);
         if (!key) throw new Error(`the receipt is signed with an unknown key ${kid}`);
         await verifyReceipt(receipt, key, { msgId: message.msg_id, digest: message.digest });
-        await this.db.query(
-          "UPDATE outbox SET state = 'delivered', receipt = $2, delivered_at = now(), lease_until = NULL, last_error = NULL WHERE msg_id = $1",
-          [message.msg_id, receipt],
-        );
-        return;
+        return { msgId: message.msg_id, receipt };
       }
       failure = `${response.status}: ${text.slice(0, 500)}`;
       final = FINAL_REFUSALS.has(response.status);
     } catch (error) {
       failure = (error as Error).message;
     }
-    const dead = final || message.expired;
+    return { message, failure, dead: final || message.expired };
+  }
+
+  private async recordFailure({ message, failure, dead }: Failed): Promise<void> {
     this.logger.warn({ msgId: message.msg_id, to: message.recipient, attempt: message.attempts, dead, failure }, 'delivery failed');
     await this.db.query(
       `UPDATE outbox SET state = CASE WHEN $2 THEN 'dead' ELSE 'pending' END, last_error = $3, lease_until = NULL,
