@@ -95,6 +95,6 @@ describe('health when the database is gone', () => {
     assert.equal(health.status, 503);
     assert.equal(health.body.database, 'down');
     await node.app.close();
-    await node.database.dispose().catch(() => undefined);
+    await node.database.dispose();
   });
 });

@@ -42,7 +42,7 @@ export async function openPostgres(url: string, poolSize = 40): Promise<Database
       }
     },
     async close() {
-      await pool.end();
+      if (!pool.ended) await pool.end();
     },
   };
 }
