@@ -4,8 +4,7 @@ import { Type } from 'typebox';
 import { CSRF_FIELD, SESSION_COOKIE } from '../identity/guard.ts';
 import type { LoginService } from '../identity/login.ts';
 import { ANY_ROLE, ROLES } from '../identity/roles.ts';
-import { revokeSession } from '../identity/sessions.ts';
-import { recordAudit } from '../audit/record.ts';
+import { endSession } from '../identity/sessions.ts';
 import type { Database } from '../platform/db/database.ts';
 import { LOCALES } from '../platform/i18n/locales.ts';
 import { PUBLIC } from '../platform/http/access.ts';
@@ -16,7 +15,7 @@ import { StringEnum } from '../platform/schema.ts';
 import { federationLinks } from './federation-pages.ts';
 import { type NodeIdentity, type PageContext, page, pageContext } from './layout.ts';
 import { LOCALE_COOKIE, safeLocalPath } from './locale.ts';
-import type { MessageKey } from './messages.ts';
+import { type MessageKey, messages } from './messages.ts';
 
 const STYLESHEET = readFileSync(new URL('./console.css', import.meta.url), 'utf8');
 const YEAR = 365 * 24 * 3600;
@@ -79,8 +78,8 @@ ${federationLinks(context)}` : ''}
 export function renderErrorPage(node: NodeIdentity) {
   return (request: FastifyRequest, status: number): string => {
     const context = pageContext(request, node);
-    const known = ['400', '401', '403', '404', '413', '415', '429', '500'].includes(String(status));
-    const message = context.t((known ? `error.${status}` : status >= 500 ? 'error.500' : 'error.400') as MessageKey);
+    const exact = `error.${status}` as MessageKey;
+    const message = context.t(messages.keys.includes(exact) ? exact : status >= 500 ? 'error.500' : 'error.400');
     return page(context, context.t('error.title'), html`
 <h1>${context.t('error.title')}</h1>
 <p role="alert">${message}</p>
@@ -141,9 +140,7 @@ export function consolePages(app: HttpServer, db: Database, login: LoginService,
     config: { access: { roles: ANY_ROLE, purpose: 'authentication' }, page: true },
     schema: { hide: true, body: Type.Object({ [CSRF_FIELD]: Type.String({ maxLength: 100 }) }, { additionalProperties: false }) },
   }, async (request, reply) => {
-    const token = request.cookies[SESSION_COOKIE];
-    if (token) await revokeSession(db, token);
-    await recordAudit(db, { actor: request.actor, action: 'identity.logout', subject: { type: 'user', id: request.actor.id }, purpose: 'authentication', requestId: request.id });
+    await endSession(db, request.principal!, request.actor, request.id);
     reply.clearCookie(SESSION_COOKIE, sessionCookie);
     return reply.redirect('/login', 303);
   });

@@ -8,7 +8,6 @@ import { NodeMetadataSchema } from './metadata.ts';
 import { type Federation, INBOX_PATH, METADATA_PATH, SIGNED_METADATA_PATH } from './service.ts';
 import { DIRECTIONS, FEDERATION_PURPOSE, MESSAGE_STATES, PEER_CHANGES, type PeerChange, changePeer, listMessages, retryMessage, trustPeer } from './admin.ts';
 import { listPeers, refreshPeerKeys, removePeer } from './trust.ts';
-import { Value } from 'typebox/value';
 
 const tags = ['federation'];
 const NodeId = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,62}$' });
@@ -101,7 +100,7 @@ export function federationRoutes(app: HttpServer, federation: Federation, adminR
   }, async (request) => {
     let peer;
     try {
-      peer = await refreshPeerKeys(db, request.params.nodeId, (value) => Value.Check(NodeMetadataSchema, value));
+      peer = await refreshPeerKeys(db, request.params.nodeId);
     } catch (error) {
       if (error instanceof HttpProblem) throw error;
       throw new HttpProblem(422, 'peer-refresh-failed', (error as Error).message);

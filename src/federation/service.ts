@@ -1,11 +1,10 @@
 import { GeneralSign } from 'jose';
 import type { Logger } from 'pino';
-import { Value } from 'typebox/value';
 import type { NodeConfig } from '../platform/config.ts';
 import type { Database, Queryable } from '../platform/db/database.ts';
 import { Inbox, type MessageHandler } from './inbox.ts';
 import { type NodeKeys, SIGNING_ALG, fingerprintOf, loadNodeKeys, retireExpiredKeys, rotateNodeKeys } from './keys.ts';
-import { type NodeMetadata, NodeMetadataSchema } from './metadata.ts';
+import type { NodeMetadata } from './metadata.ts';
 import { DEFAULT_DELIVERY, DeliveryWorker, enqueue } from './outbox.ts';
 import { refreshPeerKeys } from './trust.ts';
 
@@ -121,7 +120,7 @@ export class Federation {
     if (Date.now() - last < REFRESH_INTERVAL_MS) return false;
     this.lastRefresh.set(nodeId, Date.now());
     try {
-      await refreshPeerKeys(this.db, nodeId, (metadata) => Value.Check(NodeMetadataSchema, metadata));
+      await refreshPeerKeys(this.db, nodeId);
       return true;
     } catch (error) {
       this.logger.warn({ peer: nodeId, err: error }, 'cannot refresh the keys of a peer');

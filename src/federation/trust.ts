@@ -162,13 +162,13 @@ async function vouchedPayload(db: Queryable, nodeId: string, jws: GeneralJWSInpu
  * Learns a trusted peer's current keys from its signed metadata: new keys are taken only when a key
  * already trusted vouches for them, and keys it no longer publishes are retired here for good.
  */
-export async function refreshPeerKeys(db: Database, nodeId: string, isMetadata: (value: unknown) => boolean): Promise<Peer> {
+export async function refreshPeerKeys(db: Database, nodeId: string): Promise<Peer> {
   const peer = await getPeer(db, nodeId);
   const response = await fetch(new URL('/.well-known/entraide/signed', peer.url), { signal: AbortSignal.timeout(METADATA_TIMEOUT_MS), redirect: 'error' });
   if (!response.ok) throw new Error(`${peer.url} answered ${response.status}`);
   const metadata = await vouchedPayload(db, nodeId, (await response.json()) as GeneralJWSInput);
-  if (!isMetadata(metadata)) throw new Error('the signed metadata is not valid');
-  const valid = metadata as NodeMetadata;
+  if (!Value.Check(NodeMetadataSchema, metadata)) throw new Error('the signed metadata is not valid');
+  const valid = metadata;
   if (valid.nodeId !== nodeId) throw new Error(`the signed metadata is that of ${valid.nodeId}`);
   return db.transaction(async (tx) => {
     for (const key of valid.jwks.keys) {

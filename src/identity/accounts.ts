@@ -1,5 +1,5 @@
 import { type Actor, recordAudit } from '../audit/record.ts';
-import type { Database } from '../platform/db/database.ts';
+import type { Database, Queryable } from '../platform/db/database.ts';
 import { conflict, unprocessable } from '../platform/http/problem.ts';
 import { generatePassword, hashPassword, passwordWeakness } from './passwords.ts';
 import type { Role } from './roles.ts';
@@ -108,7 +108,7 @@ export class Accounts {
     requestId: string,
     action: string,
     details: Record<string, unknown>,
-    apply: (tx: Parameters<Parameters<Database['transaction']>[0]>[0], user: User) => Promise<void>,
+    apply: (tx: Queryable, user: User) => Promise<void>,
   ): Promise<User> {
     return this.db.transaction(async (tx) => {
       // Serialises changes to accounts so two administrators cannot each remove "the other" last admin.

@@ -34,13 +34,13 @@ export class LoginService {
   /** Checks credentials, with lock-out and second factor, and opens a session. Every outcome is audited. */
   async login(credentials: Credentials, kind: SessionKind, requestId: string) {
     const user = await findUserByName(this.db, credentials.username);
-    const audit = (outcome: 'refused', reason: string, subject?: UserSecrets) =>
+    const refused = (reason: string, subject?: UserSecrets) =>
       recordAudit(this.db, {
         actor: { id: subject?.id ?? null, name: subject?.username ?? credentials.username.slice(0, 64), role: null },
         action: 'identity.login',
         subject: { type: 'user', id: subject?.id ?? null },
         purpose: 'authentication',
-        outcome,
+        outcome: 'refused',
         requestId,
         details: { reason, via: kind },
       });
@@ -48,7 +48,7 @@ export class LoginService {
     // The lock applies to the name tried, known or not: the answer reveals nothing about accounts.
     const wait = await lockedFor(this.db, credentials.username);
     if (wait > 0) {
-      await audit('refused', 'locked', user);
+      await refused('locked', user);
       throw new HttpProblem(429, 'locked', `too many failed attempts: try again in ${wait} seconds`, {
         headers: { 'retry-after': String(wait) },
         extra: { retryAfter: wait },
@@ -57,23 +57,23 @@ export class LoginService {
     if (!user) {
       // Spend the same time as for a real account, so timing does not reveal which names exist.
       await this.hashing.run(async () => verifyPassword(credentials.password, await this.decoyHash(), this.settings.passwordCost));
-      return this.fail(credentials.username, 'unknown user', audit);
+      return this.fail(credentials.username, 'unknown user', refused);
     }
     const password = await this.hashing.run(() => verifyPassword(credentials.password, user.passwordHash, this.settings.passwordCost));
-    if (!password.ok) return this.fail(credentials.username, 'wrong password', audit, user);
+    if (!password.ok) return this.fail(credentials.username, 'wrong password', refused, user);
     let step: number | null = null;
     if (user.totpEnabled && user.totpSecret) {
       if (!credentials.otp) {
-        await audit('refused', 'second factor missing', user);
+        await refused('second factor missing', user);
         throw new HttpProblem(401, 'second-factor-required', 'enter the code from your authenticator app');
       }
       step = totpStep(user.totpSecret, credentials.otp);
       if (step === null || (user.totpLastStep !== null && step <= user.totpLastStep)) {
-        return this.fail(credentials.username, step === null ? 'wrong code' : 'code replayed', audit, user);
+        return this.fail(credentials.username, step === null ? 'wrong code' : 'code replayed', refused, user);
       }
     }
     if (user.disabled) {
-      await audit('refused', 'disabled', user);
+      await refused('disabled', user);
       throw new HttpProblem(403, 'account-disabled', 'this account is disabled: ask your node administrator');
     }
     const rehashed = password.outdated ? await hashPassword(credentials.password, this.settings.passwordCost) : null;
@@ -109,13 +109,13 @@ export class LoginService {
   private async fail(
     username: string,
     reason: string,
-    audit: (o: 'refused', r: string, u?: UserSecrets) => Promise<void>,
+    refused: (reason: string, user?: UserSecrets) => Promise<void>,
     user?: UserSecrets,
   ): Promise<never> {
     await this.db.transaction(async (tx) => {
       await recordFailure(tx, username);
     });
-    await audit('refused', reason, user);
+    await refused(reason, user);
     throw new HttpProblem(401, 'login-failed', WRONG);
   }
 }

@@ -5,7 +5,6 @@ import { PUBLIC } from '../platform/http/access.ts';
 import { HttpProblem, conflict, problemResponses, unprocessable } from '../platform/http/problem.ts';
 import type { HttpServer } from '../platform/http/server.ts';
 import { Accounts } from './accounts.ts';
-import { SESSION_COOKIE } from './guard.ts';
 import type { LoginService } from './login.ts';
 import { hashPassword, passwordWeakness, verifyPassword } from './passwords.ts';
 import { ADMIN, ANY_ROLE } from './roles.ts';
@@ -13,7 +12,7 @@ import {
   LoginBody, NewUserBody, NewUserResult, PasswordChangeBody, SessionSchema, TotpCodeBody, TotpEnrolment,
   UserIdParams, UserList, UserListQuery, UserRoleParams, UserSchema,
 } from './schemas.ts';
-import { revokeSession, revokeUserSessions } from './sessions.ts';
+import { endSession, revokeUserSessions } from './sessions.ts';
 import { newTotpSecret, totpStep, totpUri } from './totp.ts';
 import { getUser, listUsers, publicView } from './users.ts';
 
@@ -37,10 +36,7 @@ export function identityRoutes(app: HttpServer, db: Database, login: LoginServic
     config: { access: SELF },
     schema: { tags, summary: 'End the current session', response: { 204: Type.Null(), ...problems } },
   }, async (request, reply) => {
-    const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
-    const token = bearer ?? request.cookies[SESSION_COOKIE];
-    if (token) await revokeSession(db, token);
-    await recordAudit(db, { actor: request.actor, action: 'identity.logout', subject: { type: 'user', id: request.actor.id }, purpose: 'authentication', requestId: request.id });
+    await endSession(db, request.principal!, request.actor, request.id);
     return reply.code(204).send(null);
   });
 

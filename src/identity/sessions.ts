@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Queryable } from '../platform/db/database.ts';
+import { type Actor, recordAudit } from '../audit/record.ts';
+import type { Database, Queryable } from '../platform/db/database.ts';
 import type { Role } from './roles.ts';
 
 export type SessionKind = 'cookie' | 'bearer';
@@ -12,6 +13,8 @@ export interface Principal {
   via: SessionKind;
   csrfToken: string;
   expiresAt: string;
+  /** The token this request presented, so that signing out ends exactly this session. */
+  token: string;
 }
 
 const digest = (token: string) => createHash('sha256').update(token).digest();
@@ -53,11 +56,20 @@ export async function resolveSession(db: Queryable, token: string, kind: Session
     via: kind,
     csrfToken: row.csrf_token,
     expiresAt: row.expires_at.toISOString(),
+    token,
   };
 }
 
 export async function revokeSession(db: Queryable, token: string): Promise<void> {
   await db.query('UPDATE sessions SET revoked_at = now() WHERE token_digest = $1 AND revoked_at IS NULL', [digest(token)]);
+}
+
+/** Signing out: the session ends and the act is audited, together. */
+export async function endSession(db: Database, principal: Principal, actor: Actor, requestId: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    await revokeSession(tx, principal.token);
+    await recordAudit(tx, { actor, action: 'identity.logout', subject: { type: 'user', id: principal.userId }, purpose: 'authentication', requestId });
+  });
 }
 
 export async function revokeUserSessions(db: Queryable, userId: string): Promise<void> {
