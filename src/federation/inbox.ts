@@ -14,9 +14,25 @@ export interface InboxSettings {
   maxSkewSeconds: number;
   /** The replay window: older messages are refused, and ids are kept at least this long. */
   maxAgeSeconds: number;
+  /** The largest envelope accepted, in bytes, alone or in a batch. */
+  inboxLimit: number;
 }
 
+/** What became of one message: its receipt (the first one, for a message seen before), or why it is refused. */
+export type Outcome = { receipt: string; duplicate: boolean } | { refused: HttpProblem };
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** A message verified and receipted, ready to be applied. */
+interface Ready {
+  index: number;
+  envelope: string;
+  digest: string;
+  message: OpenedMessage;
+  handler: MessageHandler;
+  receivedAt: string;
+  receipt: string;
+}
 
 /**
  * Receives messages exactly once: verified, then applied and recorded with their receipt in one
@@ -40,32 +56,78 @@ export class Inbox {
     this.handlers.set(type, handler);
   }
 
+  /** One message: its receipt, or the refusal thrown as a problem. */
   async receive(envelope: string): Promise<{ receipt: string; duplicate: boolean }> {
-    try {
-      return await this.receiveOrRefuse(envelope);
-    } catch (error) {
-      if (error instanceof HttpProblem) {
-        const outer = safeOuter(envelope);
-        this.logger.warn({ reason: error.slug, detail: error.message, msgId: outer.msgId, from: outer.from }, 'message refused');
-      }
-      throw error;
-    }
+    const [outcome] = await this.receiveAll([envelope]);
+    if ('refused' in outcome!) throw outcome.refused;
+    return outcome!;
   }
 
-  private async receiveOrRefuse(envelope: string): Promise<{ receipt: string; duplicate: boolean }> {
+  /**
+   * Several messages from one request, each with its own outcome in the same order. Look-ups are made
+   * once for all, and the messages are applied in one transaction, so a batch costs one commit.
+   */
+  async receiveAll(envelopes: readonly string[]): Promise<Outcome[]> {
+    const outcomes: Outcome[] = new Array(envelopes.length);
+    const headers = envelopes.map((envelope, index) => {
+      try {
+        return this.checkOuter(envelope);
+      } catch (error) {
+        outcomes[index] = this.refusal(envelope, error);
+        return undefined;
+      }
+    });
+    const ids = headers.flatMap((header) => (header ? [header.msgId] : []));
+    const earlier = await this.previous(this.db, ids);
+    const senderKey = this.senderKeys();
+    const ready = await Promise.all(envelopes.map(async (envelope, index): Promise<Ready | undefined> => {
+      const header = headers[index];
+      if (!header) return undefined;
+      const digest = digestOf(envelope);
+      try {
+        const first = firstReceipt(earlier.get(header.msgId), digest);
+        if (first) {
+          outcomes[index] = { receipt: first, duplicate: true };
+          return undefined;
+        }
+        return { index, envelope, digest, ...(await this.verify(envelope, digest, senderKey)) };
+      } catch (error) {
+        outcomes[index] = this.refusal(envelope, error);
+        return undefined;
+      }
+    }));
+    const toApply = ready.filter((item): item is Ready => item !== undefined);
+    if (toApply.length > 0) await this.apply(toApply, outcomes);
+    return outcomes;
+  }
+
+  private checkOuter(envelope: string): { msgId: string } {
+    if (envelope.length > this.settings.inboxLimit) throw new HttpProblem(413, 'too-large', 'the message is larger than this node accepts');
     const outer = outerHeader(envelope);
     if (typeof outer.msgId !== 'string' || !UUID.test(outer.msgId)) throw new HttpProblem(400, 'malformed-envelope', 'the message id is not a UUID');
-    const digest = digestOf(envelope);
-    const earlier = await this.previous(this.db, outer.msgId, digest);
-    if (earlier) return { receipt: earlier, duplicate: true };
+    return { msgId: outer.msgId };
+  }
 
+  /** The sender's signing keys, each looked up once per batch. */
+  private senderKeys() {
+    const found = new Map<string, Promise<import('jose').JWK | undefined>>();
+    return (from: string, kid: string) => {
+      const id = `${from}\u0000${kid}`;
+      if (!found.has(id)) {
+        found.set(id, (async () =>
+          (await trustedKey(this.db, from, kid, 'sig')) ??
+          // A peer that rotated its keys signs with one we have not seen: learn it from the peer, vouched by its old key.
+          ((await this.refreshPeer(from)) ? trustedKey(this.db, from, kid, 'sig') : undefined))());
+      }
+      return found.get(id)!;
+    };
+  }
+
+  private async verify(envelope: string, digest: string, senderKey: (from: string, kid: string) => Promise<import('jose').JWK | undefined>) {
     const message = await openMessage(envelope, {
       self: this.settings.self,
       keys: this.keys(),
-      senderKey: async (from, kid) =>
-        (await trustedKey(this.db, from, kid, 'sig')) ??
-        // A peer that rotated its keys signs with one we have not seen: learn it from the peer, vouched by its old key.
-        ((await this.refreshPeer(from)) ? trustedKey(this.db, from, kid, 'sig') : undefined),
+      senderKey,
       now: Date.now(),
       maxSkewSeconds: this.settings.maxSkewSeconds,
       maxAgeSeconds: this.settings.maxAgeSeconds,
@@ -74,29 +136,88 @@ export class Inbox {
     if (!handler) throw new HttpProblem(422, 'unknown-message-type', `this node does not handle messages of type ${message.type}`);
     const receivedAt = new Date().toISOString();
     const receipt = await signReceipt({ msgId: message.msgId, from: message.from, to: message.to, digest, receivedAt }, this.keys());
-    return this.db.transaction(async (tx) => {
-      const inserted = await tx.query(
-        `INSERT INTO inbox (msg_id, sender, type, created_at, received_at, digest, envelope, payload, receipt)
-         VALUES ($1, $2, $3, to_timestamp($4), $5, $6, $7, $8, $9) ON CONFLICT (msg_id) DO NOTHING`,
-        [message.msgId, message.from, message.type, message.iat, receivedAt, digest, envelope, JSON.stringify(message.payload), receipt],
-      );
-      if (inserted.rowCount === 0) {
-        // The same message arrived twice at once: the other delivery applied it.
-        return { receipt: (await this.previous(tx, message.msgId, digest))!, duplicate: true };
-      }
-      await handler(tx, message);
-      return { receipt, duplicate: false };
-    });
+    return { message, handler, receivedAt, receipt };
   }
 
-  /** The receipt of a message already applied; a different message reusing its id is refused. */
-  private async previous(db: Queryable, msgId: string, digest: string): Promise<string | undefined> {
-    const { rows } = await db.query<{ digest: string; receipt: string }>('SELECT digest, receipt FROM inbox WHERE msg_id = $1', [msgId]);
-    const row = rows[0];
-    if (!row) return undefined;
-    if (row.digest !== digest) throw new HttpProblem(409, 'message-id-reused', 'another message was already received with this id');
-    return row.receipt;
+  /**
+   * Applies the batch in one transaction. If a handler fails, nothing of the batch is kept and each
+   * message is applied again in a transaction of its own, so that one bad message delays no other.
+   */
+  private async apply(batch: Ready[], outcomes: Outcome[]): Promise<void> {
+    try {
+      const applied = await this.db.transaction((tx) => this.applyInTransaction(tx, batch));
+      applied.forEach((outcome, i) => (outcomes[batch[i]!.index] = outcome));
+      return;
+    } catch (error) {
+      if (batch.length === 1) {
+        outcomes[batch[0]!.index] = this.refusal(batch[0]!.envelope, error);
+        return;
+      }
+    }
+    for (const item of batch) {
+      try {
+        outcomes[item.index] = (await this.db.transaction((tx) => this.applyInTransaction(tx, [item])))[0]!;
+      } catch (error) {
+        outcomes[item.index] = this.refusal(item.envelope, error);
+      }
+    }
   }
+
+  private async applyInTransaction(tx: Queryable, batch: Ready[]): Promise<Outcome[]> {
+    const { rows } = await tx.query<{ msg_id: string }>(
+      `INSERT INTO inbox (msg_id, sender, type, created_at, received_at, digest, envelope, payload, receipt)
+       SELECT m.msg_id, m.sender, m.type, to_timestamp(m.iat), m.received_at, m.digest, m.envelope, m.payload::jsonb, m.receipt
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::float8[], $5::timestamptz[], $6::text[], $7::text[], $8::text[], $9::text[])
+              AS m(msg_id, sender, type, iat, received_at, digest, envelope, payload, receipt)
+       ON CONFLICT (msg_id) DO NOTHING RETURNING msg_id`,
+      [
+        batch.map((r) => r.message.msgId), batch.map((r) => r.message.from), batch.map((r) => r.message.type), batch.map((r) => r.message.iat),
+        batch.map((r) => r.receivedAt), batch.map((r) => r.digest), batch.map((r) => r.envelope), batch.map((r) => JSON.stringify(r.message.payload)),
+        batch.map((r) => r.receipt),
+      ],
+    );
+    const inserted = new Set(rows.map((row) => row.msg_id));
+    // Another delivery of the same message, applied meanwhile, wrote the rows missing here.
+    const concurrent = await this.previous(tx, batch.filter((r) => !inserted.has(r.message.msgId)).map((r) => r.message.msgId));
+    const outcomes: Outcome[] = [];
+    for (const item of batch) {
+      if (inserted.has(item.message.msgId)) {
+        await item.handler(tx, item.message);
+        outcomes.push({ receipt: item.receipt, duplicate: false });
+      } else {
+        outcomes.push({ receipt: firstReceipt(concurrent.get(item.message.msgId), item.digest)!, duplicate: true });
+      }
+    }
+    return outcomes;
+  }
+
+  /** What the inbox already holds for these ids. */
+  private async previous(db: Queryable, ids: string[]): Promise<Map<string, { digest: string; receipt: string }>> {
+    if (ids.length === 0) return new Map();
+    const { rows } = await db.query<{ msg_id: string; digest: string; receipt: string }>(
+      'SELECT msg_id, digest, receipt FROM inbox WHERE msg_id = ANY($1::uuid[])',
+      [ids],
+    );
+    return new Map(rows.map((row) => [row.msg_id, row]));
+  }
+
+  /** A refusal is logged and becomes this message's outcome; an unexpected error is logged as one, and the sender will retry. */
+  private refusal(envelope: string, error: unknown): Outcome {
+    const outer = safeOuter(envelope);
+    if (error instanceof HttpProblem) {
+      this.logger.warn({ reason: error.slug, detail: error.message, msgId: outer.msgId, from: outer.from }, 'message refused');
+      return { refused: error };
+    }
+    this.logger.error({ err: error, msgId: outer.msgId, from: outer.from }, 'message could not be applied');
+    return { refused: new HttpProblem(500, 'internal', 'the node could not apply the message') };
+  }
+}
+
+/** The first receipt of a message already applied; a different message reusing its id is refused. */
+function firstReceipt(row: { digest: string; receipt: string } | undefined, digest: string): string | undefined {
+  if (!row) return undefined;
+  if (row.digest !== digest) throw new HttpProblem(409, 'message-id-reused', 'another message was already received with this id');
+  return row.receipt;
 }
 
 function safeOuter(envelope: string): { msgId?: unknown; from?: unknown } {

@@ -10,7 +10,10 @@ export interface DeliverySettings {
   /** First retry delay; each further one doubles, up to maxBackoffSeconds, with jitter. */
   firstBackoffSeconds: number;
   maxBackoffSeconds: number;
+  /** Messages claimed by one round. */
   batchSize: number;
+  /** Rounds in flight at once: while one waits for a peer's answers, another seals, sends or records. */
+  lanes: number;
   requestTimeoutMs: number;
   idlePollMs: number;
 }
@@ -19,9 +22,17 @@ export const DEFAULT_DELIVERY: DeliverySettings = {
   firstBackoffSeconds: 1,
   maxBackoffSeconds: 600,
   batchSize: 32,
+  lanes: 4,
   requestTimeoutMs: 15_000,
   idlePollMs: 200,
 };
+
+/** At most this many messages, and about this many bytes, travel in one request to a peer's inbox. */
+export const MAX_BATCH = 64;
+const BATCH_BYTES = 1024 * 1024;
+
+/** What a peer's batch endpoint must accept: a full batch, or one envelope as large as its inbox takes. */
+export const batchBodyLimit = (inboxLimit: number) => Math.max(inboxLimit, BATCH_BYTES) + 1024;
 
 /**
  * Writes a sealed message to the outbox in the caller's transaction: it leaves if and only if
@@ -65,13 +76,35 @@ interface Failed {
   dead: boolean;
 }
 
+type ReceiptKey = (recipient: string, kid: string) => Promise<JWK | undefined>;
+
 /** Statuses that say the message itself is wrong: retrying the same bytes cannot succeed. */
 const FINAL_REFUSALS = new Set([400, 413, 422]);
+
+/** A peer's answer for one message of a batch. */
+type BatchResult = { receipt: string } | { problem: { status: number; type: string; detail?: string } };
+
+/** The claimed messages, grouped by recipient and cut into requests of at most MAX_BATCH messages and about BATCH_BYTES. */
+function requestsOf(messages: Claimed[]): Claimed[][] {
+  const requests: Claimed[][] = [];
+  const open = new Map<string, { messages: Claimed[]; bytes: number }>();
+  for (const message of messages) {
+    let current = open.get(message.recipient);
+    if (!current || current.messages.length >= MAX_BATCH || current.bytes + message.envelope.length > BATCH_BYTES) {
+      current = { messages: [], bytes: 0 };
+      open.set(message.recipient, current);
+      requests.push(current.messages);
+    }
+    current.messages.push(message);
+    current.bytes += message.envelope.length;
+  }
+  return requests;
+}
 
 /** Delivers due messages, with a lease so that several workers on one database share the work. */
 export class DeliveryWorker {
   private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
+  private readonly lanes = new Set<Promise<void>>();
   private stopped = true;
   private kicked = false;
 
@@ -83,37 +116,47 @@ export class DeliveryWorker {
 
   start(): void {
     this.stopped = false;
-    this.schedule(0);
+    this.kick();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
-    await this.running;
+    await Promise.all(this.lanes);
   }
 
-  /** Looks for work now rather than at the next poll; during a round, right after it. */
+  /** Looks for work now rather than at the next poll; a lane already running goes on a round more. */
   kick(): void {
     if (this.stopped) return;
-    if (this.running) this.kicked = true;
-    else this.schedule(0);
+    this.kicked = true;
+    clearTimeout(this.timer);
+    if (this.lanes.size === 0) this.addLane();
   }
 
-  private schedule(delay: number): void {
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.running = this.deliverDue()
-        .catch((error: unknown) => {
-          this.logger.error({ err: error }, 'delivery round failed');
-          return 0;
-        })
-        .then((count) => {
-          this.running = undefined;
-          const more = count >= this.settings.batchSize || this.kicked;
-          this.kicked = false;
-          if (!this.stopped) this.schedule(more ? 0 : this.settings.idlePollMs);
-        });
-    }, delay);
+  /** One more round in flight, up to the limit: the backlog grows lanes, an idle node polls with one. */
+  private addLane(): void {
+    if (this.stopped || this.lanes.size >= this.settings.lanes) return;
+    const lane = this.runLane().finally(() => {
+      this.lanes.delete(lane);
+      if (this.lanes.size === 0 && !this.stopped) this.timer = setTimeout(() => this.kick(), this.settings.idlePollMs);
+    });
+    this.lanes.add(lane);
+  }
+
+  /** Rounds one after another while there is work: a full batch, or a kick since the round began. */
+  private async runLane(): Promise<void> {
+    let more = true;
+    while (more && !this.stopped) {
+      // A kick before this claim is answered by it; one during the round asks for another.
+      this.kicked = false;
+      const count = await this.deliverDue().catch((error: unknown) => {
+        this.logger.error({ err: error }, 'delivery round failed');
+        return 0;
+      });
+      const full = count >= this.settings.batchSize;
+      if (full) this.addLane();
+      more = full || this.kicked;
+    }
   }
 
   /** One round: claims a batch, sends it, records each outcome. Returns how many were claimed. */
@@ -129,14 +172,15 @@ export class DeliveryWorker {
                   o.give_up_at < now() AS expired`,
       [this.settings.batchSize, Math.ceil(this.settings.requestTimeoutMs / 1000) * 2],
     );
+    if (rows.length === 0) return 0;
     // Receipts of one round are mostly signed by the same few keys: look each up once.
     const keys = new Map<string, Promise<JWK | undefined>>();
-    const receiptKey = (recipient: string, kid: string) => {
+    const receiptKey: ReceiptKey = (recipient, kid) => {
       const id = `${recipient}\u0000${kid}`;
       if (!keys.has(id)) keys.set(id, trustedKey(this.db, recipient, kid, 'sig'));
       return keys.get(id)!;
     };
-    const outcomes = await Promise.all(rows.map((message) => this.attempt(message, receiptKey)));
+    const outcomes = (await Promise.all(requestsOf(rows).map((request) => this.send(request, receiptKey)))).flat();
     const delivered = outcomes.filter((outcome): outcome is Delivered => 'receipt' in outcome);
     if (delivered.length > 0) {
       // One statement for the round: if the node dies before it, the messages are sent again and the
@@ -153,32 +197,51 @@ export class DeliveryWorker {
     return rows.length;
   }
 
-  /** Sends one message and checks its receipt; says what became of it. */
-  private async attempt(message: Claimed, receiptKey: (recipient: string, kid: string) => Promise<JWK | undefined>): Promise<Delivered | Failed> {
-    let failure: string;
-    let final = false;
+  /** Sends messages for one peer in one request and checks each receipt; says what became of each. */
+  private async send(messages: Claimed[], receiptKey: ReceiptKey): Promise<(Delivered | Failed)[]> {
+    const failAll = (failure: string, final: boolean) => messages.map((message) => ({ message, failure, dead: final || message.expired }));
+    let response: Response;
+    let text: string;
     try {
-      const response = await fetch(message.inbox_url, {
+      response = await fetch(`${messages[0]!.inbox_url}/batch`, {
         method: 'POST',
-        headers: { 'content-type': 'application/jose' },
-        body: message.envelope,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ envelopes: messages.map((m) => m.envelope) }),
         signal: AbortSignal.timeout(this.settings.requestTimeoutMs),
       });
-      const text = await response.text();
-      if (response.ok) {
-        const receipt = (JSON.parse(text) as { receipt: string }).receipt;
-        const kid = String(decodeProtectedHeader(receipt).kid);
-        const key = await receiptKey(message.recipient, kid);
-        if (!key) throw new Error(`the receipt is signed with an unknown key ${kid}`);
-        await verifyReceipt(receipt, key, { msgId: message.msg_id, digest: message.digest });
-        return { msgId: message.msg_id, receipt };
-      }
-      failure = `${response.status}: ${text.slice(0, 500)}`;
-      final = FINAL_REFUSALS.has(response.status);
+      text = await response.text();
     } catch (error) {
-      failure = (error as Error).message;
+      return failAll((error as Error).message, false);
     }
-    return { message, failure, dead: final || message.expired };
+    if (response.status === 413 && messages.length > 1) {
+      // Too much for the peer at once: each on its own, so that only a message too large for it dies.
+      return (await Promise.all(messages.map((message) => this.send([message], receiptKey)))).flat();
+    }
+    if (!response.ok) return failAll(`${response.status}: ${text.slice(0, 500)}`, FINAL_REFUSALS.has(response.status));
+    let results: BatchResult[];
+    try {
+      results = (JSON.parse(text) as { results: BatchResult[] }).results;
+      if (!Array.isArray(results) || results.length !== messages.length) throw new Error('not one result per message');
+    } catch (error) {
+      return failAll(`unreadable answer: ${(error as Error).message}`, false);
+    }
+    return Promise.all(messages.map((message, i) => this.outcome(message, results[i]!, receiptKey)));
+  }
+
+  private async outcome(message: Claimed, result: BatchResult, receiptKey: ReceiptKey): Promise<Delivered | Failed> {
+    if ('problem' in result) {
+      const { status, type, detail } = result.problem;
+      return { message, failure: `${status}: ${type}${detail ? ` (${detail})` : ''}`, dead: FINAL_REFUSALS.has(status) || message.expired };
+    }
+    try {
+      const kid = String(decodeProtectedHeader(result.receipt).kid);
+      const key = await receiptKey(message.recipient, kid);
+      if (!key) throw new Error(`the receipt is signed with an unknown key ${kid}`);
+      await verifyReceipt(result.receipt, key, { msgId: message.msg_id, digest: message.digest });
+      return { msgId: message.msg_id, receipt: result.receipt };
+    } catch (error) {
+      return { message, failure: (error as Error).message, dead: message.expired };
+    }
   }
 
   private async recordFailure({ message, failure, dead }: Failed): Promise<void> {

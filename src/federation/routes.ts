@@ -1,11 +1,12 @@
 import { Type } from 'typebox';
 import { recordAudit } from '../audit/record.ts';
 import { PUBLIC } from '../platform/http/access.ts';
-import { HttpProblem, conflict, problemResponses } from '../platform/http/problem.ts';
+import { HttpProblem, conflict, problem, problemResponses } from '../platform/http/problem.ts';
 import type { HttpServer } from '../platform/http/server.ts';
 import { StringEnum } from '../platform/schema.ts';
 import { NodeMetadataSchema } from './metadata.ts';
-import { type Federation, INBOX_PATH, METADATA_PATH, SIGNED_METADATA_PATH } from './service.ts';
+import { type Federation, INBOX_BATCH_PATH, INBOX_PATH, METADATA_PATH, SIGNED_METADATA_PATH } from './service.ts';
+import { MAX_BATCH, batchBodyLimit } from './outbox.ts';
 import { DIRECTIONS, FEDERATION_PURPOSE, MESSAGE_STATES, PEER_CHANGES, type PeerChange, changePeer, listMessages, retryMessage, trustPeer } from './admin.ts';
 import { listPeers, refreshPeerKeys, removePeer } from './trust.ts';
 
@@ -124,6 +125,25 @@ export function federationRoutes(app: HttpServer, federation: Federation, adminR
     }
     return federation.inbox.receive(request.body);
   });
+
+  app.post(INBOX_BATCH_PATH, {
+    config: { access: PUBLIC },
+    bodyLimit: batchBodyLimit(federation.config.federation.inboxLimit),
+    schema: {
+      tags,
+      summary: 'Receive several messages in one request (how nodes deliver): each gets its own receipt or problem, in the same order',
+      body: Type.Object({ envelopes: Type.Array(Type.String({ minLength: 1 }), { minItems: 1, maxItems: MAX_BATCH }) }, { additionalProperties: false }),
+      response: {
+        200: Type.Object({
+          results: Type.Array(Type.Union([Type.Object({ receipt: Type.String(), duplicate: Type.Boolean() }), Type.Object({ problem: Type.Ref('Problem') })])),
+        }),
+        ...problemResponses,
+      },
+    },
+  }, async (request) => ({
+    results: (await federation.inbox.receiveAll(request.body.envelopes)).map((outcome) =>
+      'refused' in outcome ? { problem: problem(outcome.refused.status, outcome.refused.slug, outcome.refused.message) } : outcome),
+  }));
 
   app.get('/api/v1/federation/peers', {
     config: { access: admin },

@@ -9,6 +9,7 @@ import { DEFAULT_DELIVERY, DeliveryWorker, enqueue } from './outbox.ts';
 import { refreshPeerKeys } from './trust.ts';
 
 export const INBOX_PATH = '/federation/v1/inbox';
+export const INBOX_BATCH_PATH = '/federation/v1/inbox/batch';
 export const METADATA_PATH = '/.well-known/entraide';
 export const SIGNED_METADATA_PATH = '/.well-known/entraide/signed';
 

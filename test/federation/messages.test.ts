@@ -155,6 +155,63 @@ describe('federation: signed, encrypted, receipted, exactly-once messages betwee
     });
   });
 
+  describe('several messages in one request, as nodes deliver them', () => {
+    const seal = async (from: Party, to: string, body: string, msgId = newMessageId()) => {
+      const { key } = await encryptionKeyOf(from.node.database.db, 'b-police');
+      return sealMessage({ msgId, from: from.node.config.nodeId, to, type: 'test.note', iat: Math.floor(Date.now() / 1000) }, { body }, from.node.federation.keys, key);
+    };
+    const postBatch = async (envelopes: string[]) => {
+      const response = await fetch(`${b.node.url}/federation/v1/inbox/batch`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ envelopes }) });
+      return { status: response.status, body: (await response.json()) as { results: { receipt?: string; duplicate?: boolean; problem?: { status: number; type: string } }[] } };
+    };
+
+    test('each message gets its own receipt or problem, in order; only the good ones are applied, once', async () => {
+      const good = await seal(a, 'b-police', 'batch good');
+      const flipped = good.split('.');
+      const tag = Buffer.from(flipped[4]!, 'base64url');
+      tag[0]! ^= 0x01;
+      flipped[4] = tag.toString('base64url');
+      const batch = [good, await seal(a, 'c-police', 'elsewhere'), flipped.join('.'), await seal(stranger, 'b-police', 'intruder'), good, 'garbage'];
+      const before_ = await notes(b.node);
+      const answer = await postBatch(batch);
+      assert.equal(answer.status, 200);
+      const [first, misaddressed, tampered, intruder, again, garbage] = answer.body.results;
+      assert.equal(first!.duplicate, false);
+      assert.equal(decodeProtectedHeader(first!.receipt!).typ, 'entraide-receipt+jws');
+      assert.deepEqual([misaddressed, tampered, intruder, garbage].map((r) => `${r!.problem!.status} ${r!.problem!.type}`), [
+        '400 /problems/wrong-recipient', '400 /problems/undecryptable', '403 /problems/untrusted-sender', '400 /problems/malformed-envelope',
+      ]);
+      assert.deepEqual(again, { receipt: first!.receipt, duplicate: true });
+      assert.equal(await notes(b.node), before_ + 1);
+      assert.deepEqual((await postBatch([good])).body.results, [{ receipt: first!.receipt, duplicate: true }]);
+    });
+
+    test('a message its handler cannot apply delays no other: the rest are applied, that one answers 500 and is retried', async () => {
+      const envelopes = await Promise.all(['one', 'FAIL', 'three'].map((body) => seal(a, 'b-police', body)));
+      await b.node.database.db.exec(`CREATE FUNCTION refuse_fail() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.body = 'FAIL' THEN RAISE EXCEPTION 'refused'; END IF; RETURN NEW; END $$;
+        CREATE TRIGGER refuse_fail BEFORE INSERT ON test_notes FOR EACH ROW EXECUTE FUNCTION refuse_fail()`);
+      try {
+        const before_ = await notes(b.node);
+        const { results } = (await postBatch(envelopes)).body;
+        assert.deepEqual(results.map((r) => r.problem?.status ?? 'receipt'), ['receipt', 500, 'receipt']);
+        assert.equal(await notes(b.node), before_ + 2);
+      } finally {
+        await b.node.database.db.exec('DROP TRIGGER refuse_fail ON test_notes; DROP FUNCTION refuse_fail()');
+      }
+      const retried = (await postBatch(envelopes)).body.results;
+      assert.deepEqual(retried.map((r) => r.duplicate), [true, false, true]);
+    });
+
+    test('an empty batch, too many messages, or unknown fields are refused as a whole', async () => {
+      const envelope = await seal(a, 'b-police', 'x');
+      for (const body of [{ envelopes: [] }, { envelopes: Array.from({ length: 65 }, () => envelope) }, { envelopes: [envelope], extra: 1 }, { envelopes: 'x' }]) {
+        const response = await fetch(`${b.node.url}/federation/v1/inbox/batch`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        assert.equal(response.status, 400);
+        assert.equal(response.headers.get('content-type'), 'application/problem+json');
+      }
+    });
+  });
+
   test('while the peer is unreachable the message waits and is retried; past its time it is dead until the administrator retries it', async () => {
     await a.node.database.db.query("UPDATE peers SET inbox_url = 'http://127.0.0.1:9/federation/v1/inbox' WHERE node_id = 'b-police'");
     const msgId = await queueNote(a.node, 'b-police', 'patience');
