@@ -8,12 +8,11 @@ import { randomUUID } from 'node:crypto';
 import type { JWK } from 'jose';
 import { digestOf, openMessage, sealMessage } from '../src/federation/envelope.ts';
 import { newMessageId } from '../src/federation/keys.ts';
-import { DEFAULT_DELIVERY, type DeliverySettings, DeliveryWorker } from '../src/federation/outbox.ts';
+import { DEFAULT_DELIVERY, type DeliverySettings, type DeliveryWorker } from '../src/federation/outbox.ts';
 import { signReceipt, verifyReceipt } from '../src/federation/receipts.ts';
 import { INBOX_PATH } from '../src/federation/service.ts';
 import { encryptionKeyOf, trustedKey } from '../src/federation/trust.ts';
 import type { Database } from '../src/platform/db/database.ts';
-import { createLogger } from '../src/platform/log.ts';
 import { keep, ms, notes, num, pct, progress, ratio, release, row, section } from './report.ts';
 import {
   type BenchPeer, type BenchSettings, type Engine, type Measure, type QueryEvent,
@@ -368,7 +367,7 @@ async function startPair(engine: Engine, settings: BenchSettings, fed: Federatio
   await trustPeer(b, a);
   // The node's own worker, or one with the settings asked for, over the same (probed) database.
   const worker = fed.delivery
-    ? new DeliveryWorker(a.federation.db, createLogger('warn', a.nodeId, process.stderr), fed.delivery)
+    ? a.federation.newWorker(fed.delivery)
     : a.federation.worker;
   const pair: Pair = {
     a,

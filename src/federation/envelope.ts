@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { CompactEncrypt, CompactSign, type JWK, compactDecrypt, compactVerify, decodeProtectedHeader } from 'jose';
 import { HttpProblem } from '../platform/http/problem.ts';
+import { type Attachment, isAttachmentList } from './attachments.ts';
 import { CONTENT_ENC, KEY_WRAP_ALG, type NodeKeys, SIGNING_ALG, importPublicKey } from './keys.ts';
 
 /** What the protected headers of both layers say about a message; the inner (signed) one is authoritative. */
@@ -15,6 +16,8 @@ export interface MessageHeader {
 
 export interface OpenedMessage extends MessageHeader {
   payload: unknown;
+  /** Files sent with the message, stored encrypted; their keys are signed with the rest. */
+  attachments: Attachment[];
   /** The signed inner JWS, kept as proof of what the sender said. */
   signed: string;
 }
@@ -28,9 +31,9 @@ export const digestOf = (envelope: string) => `sha-256:${createHash('sha256').up
  * Signs then encrypts: JWS (EdDSA) inside JWE (ECDH-ES+A256KW, A256GCM). The recipient can prove
  * later what the sender signed; nobody in between can read it or change a byte unseen.
  */
-export async function sealMessage(header: MessageHeader, payload: unknown, keys: NodeKeys, recipientEncryptionKey: JWK): Promise<string> {
+export async function sealMessage(header: MessageHeader, payload: unknown, keys: NodeKeys, recipientEncryptionKey: JWK, attachments: Attachment[] = []): Promise<string> {
   const signed = await new CompactSign(encoder.encode(JSON.stringify(payload)))
-    .setProtectedHeader({ alg: SIGNING_ALG, kid: keys.signing.kid, typ: 'entraide-message+jws', ...header })
+    .setProtectedHeader({ alg: SIGNING_ALG, kid: keys.signing.kid, typ: 'entraide-message+jws', ...header, ...(attachments.length > 0 ? { attachments } : {}) })
     .sign(keys.signing.privateKey);
   const recipientKey = await importPublicKey(recipientEncryptionKey, KEY_WRAP_ALG);
   return new CompactEncrypt(encoder.encode(signed))
@@ -75,9 +78,9 @@ export async function openMessage(envelope: string, options: OpenOptions): Promi
   } catch {
     throw refuse('undecryptable', 'the message cannot be decrypted with this node’s key: altered, or sealed for another key');
   }
-  let inner: MessageHeader & { kid?: string };
+  let inner: MessageHeader & { kid?: string; attachments?: unknown };
   try {
-    inner = decodeProtectedHeader(signed) as unknown as MessageHeader & { kid?: string };
+    inner = decodeProtectedHeader(signed) as unknown as MessageHeader & { kid?: string; attachments?: unknown };
   } catch {
     throw refuse('malformed-envelope', 'the encrypted content is not a compact JWS');
   }
@@ -97,8 +100,10 @@ export async function openMessage(envelope: string, options: OpenOptions): Promi
   if (typeof inner.msgId !== 'string' || typeof inner.type !== 'string' || typeof inner.iat !== 'number') {
     throw refuse('malformed-envelope', 'the signed header lacks msgId, type or iat');
   }
+  const attachments = inner.attachments ?? [];
+  if (!isAttachmentList(attachments)) throw refuse('malformed-envelope', 'the attachments of the message are not described as they must be');
   const nowSeconds = options.now / 1000;
   if (inner.iat > nowSeconds + options.maxSkewSeconds) throw refuse('from-the-future', 'the message was created in the future beyond the allowed clock skew');
   if (inner.iat < nowSeconds - options.maxAgeSeconds) throw refuse('too-old', 'the message is older than the replay window');
-  return { msgId: inner.msgId, from: inner.from, to: inner.to, type: inner.type, iat: inner.iat, payload, signed };
+  return { msgId: inner.msgId, from: inner.from, to: inner.to, type: inner.type, iat: inner.iat, payload, attachments, signed };
 }

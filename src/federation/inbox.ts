@@ -5,6 +5,8 @@ import { type OpenedMessage, digestOf, openMessage, outerHeader } from './envelo
 import type { NodeKeys } from './keys.ts';
 import { signReceipt } from './receipts.ts';
 import { trustedKey } from './trust.ts';
+import type { BlobStore } from '../platform/blobs.ts';
+import { holdsSignedContent } from './attachments.ts';
 
 /** Applies one kind of message, in the transaction that records it in the inbox. */
 export type MessageHandler = (tx: Queryable, message: OpenedMessage) => Promise<void>;
@@ -49,6 +51,8 @@ export class Inbox {
     private readonly logger: Logger,
     /** Asks a trusted peer for its current keys, when it signs with a key not yet known here. */
     private readonly refreshPeer: (nodeId: string) => Promise<boolean>,
+    /** Where peers have put the encrypted attachments of the messages they send. */
+    private readonly store: BlobStore,
   ) {}
 
   on(type: string, handler: MessageHandler): void {
@@ -134,9 +138,23 @@ export class Inbox {
     });
     const handler = this.handlers.get(message.type);
     if (!handler) throw new HttpProblem(422, 'unknown-message-type', `this node does not handle messages of type ${message.type}`);
+    await this.checkAttachments(message);
     const receivedAt = new Date().toISOString();
     const receipt = await signReceipt({ msgId: message.msgId, from: message.from, to: message.to, digest, receivedAt }, this.keys());
     return { message, handler, receivedAt, receipt };
+  }
+
+  /** Each attachment must be here, and decrypt to the very content whose SHA-256 the sender signed. */
+  private async checkAttachments(message: OpenedMessage): Promise<void> {
+    for (const attachment of message.attachments) {
+      if ((await this.store.sizeOf(attachment.encrypted.sha256)) !== attachment.encrypted.size) {
+        // The sender pushes attachments before the message: it will push again and retry.
+        throw new HttpProblem(409, 'attachment-missing', `attachment ${attachment.name} (${attachment.encrypted.sha256}) has not been received`);
+      }
+      if (!(await holdsSignedContent(this.store, attachment))) {
+        throw new HttpProblem(400, 'attachment-altered', `attachment ${attachment.name} does not decrypt to the content the sender signed`);
+      }
+    }
   }
 
   /**
@@ -165,15 +183,15 @@ export class Inbox {
 
   private async applyInTransaction(tx: Queryable, batch: Ready[]): Promise<Outcome[]> {
     const { rows } = await tx.query<{ msg_id: string }>(
-      `INSERT INTO inbox (msg_id, sender, type, created_at, received_at, digest, envelope, payload, receipt)
-       SELECT m.msg_id, m.sender, m.type, to_timestamp(m.iat), m.received_at, m.digest, m.envelope, m.payload::jsonb, m.receipt
-         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::float8[], $5::timestamptz[], $6::text[], $7::text[], $8::text[], $9::text[])
-              AS m(msg_id, sender, type, iat, received_at, digest, envelope, payload, receipt)
+      `INSERT INTO inbox (msg_id, sender, type, created_at, received_at, digest, envelope, payload, receipt, attachments)
+       SELECT m.msg_id, m.sender, m.type, to_timestamp(m.iat), m.received_at, m.digest, m.envelope, m.payload::jsonb, m.receipt, m.attachments::jsonb
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::float8[], $5::timestamptz[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
+              AS m(msg_id, sender, type, iat, received_at, digest, envelope, payload, receipt, attachments)
        ON CONFLICT (msg_id) DO NOTHING RETURNING msg_id`,
       [
         batch.map((r) => r.message.msgId), batch.map((r) => r.message.from), batch.map((r) => r.message.type), batch.map((r) => r.message.iat),
         batch.map((r) => r.receivedAt), batch.map((r) => r.digest), batch.map((r) => r.envelope), batch.map((r) => JSON.stringify(r.message.payload)),
-        batch.map((r) => r.receipt),
+        batch.map((r) => r.receipt), batch.map((r) => JSON.stringify(r.message.attachments)),
       ],
     );
     const inserted = new Set(rows.map((row) => row.msg_id));

@@ -1,6 +1,8 @@
 import { type JWK, decodeProtectedHeader } from 'jose';
 import type { Logger } from 'pino';
 import type { Database, Queryable } from '../platform/db/database.ts';
+import type { StoredCopy } from './attachment-transfer.ts';
+import type { Attachment } from './attachments.ts';
 import { type MessageHeader, digestOf, sealMessage } from './envelope.ts';
 import { type NodeKeys, newMessageId } from './keys.ts';
 import { verifyReceipt } from './receipts.ts';
@@ -38,13 +40,15 @@ export const batchBodyLimit = (inboxLimit: number) => Math.max(inboxLimit, BATCH
  * Writes a sealed message to the outbox in the caller's transaction: it leaves if and only if
  * the change that caused it commits. Sealed once, so every retry sends the very same bytes.
  */
-export async function enqueue(tx: Queryable, keys: NodeKeys, self: string, to: string, type: string, payload: unknown, deadAfterSeconds: number): Promise<string> {
+export async function enqueue(tx: Queryable, keys: NodeKeys, self: string, to: string, type: string, payload: unknown, deadAfterSeconds: number, attachments: Attachment[] = []): Promise<string> {
   const { key } = await encryptionKeyOf(tx, to);
   const header: MessageHeader = { msgId: newMessageId(), from: self, to, type, iat: Math.floor(Date.now() / 1000) };
-  const envelope = await sealMessage(header, payload, keys, key);
+  const envelope = await sealMessage(header, payload, keys, key, attachments);
+  const copies: StoredCopy[] = attachments.map(({ encrypted }) => ({ sha256: encrypted.sha256, size: encrypted.size }));
   await tx.query(
-    'INSERT INTO outbox (msg_id, recipient, type, envelope, digest, give_up_at) VALUES ($1, $2, $3, $4, $5, now() + make_interval(secs => $6))',
-    [header.msgId, to, type, envelope, digestOf(envelope), deadAfterSeconds],
+    `INSERT INTO outbox (msg_id, recipient, type, envelope, digest, give_up_at, attachments)
+     VALUES ($1, $2, $3, $4, $5, now() + make_interval(secs => $6), $7)`,
+    [header.msgId, to, type, envelope, digestOf(envelope), deadAfterSeconds, JSON.stringify(copies)],
   );
   return header.msgId;
 }
@@ -63,7 +67,11 @@ interface Claimed {
   attempts: number;
   inbox_url: string;
   expired: boolean;
+  attachments: StoredCopy[];
 }
+
+/** Puts a message's encrypted attachments into the recipient's store; throws if the recipient refuses. */
+export type PushAttachments = (message: { recipient: string; inbox_url: string; attachments: StoredCopy[] }) => Promise<void>;
 
 interface Delivered {
   msgId: string;
@@ -112,6 +120,7 @@ export class DeliveryWorker {
     private readonly db: Database,
     private readonly logger: Logger,
     private readonly settings: DeliverySettings,
+    private readonly pushAttachments: PushAttachments,
   ) {}
 
   start(): void {
@@ -168,7 +177,7 @@ export class DeliveryWorker {
               SELECT msg_id FROM outbox
                WHERE state = 'pending' AND next_attempt_at <= now() AND (lease_until IS NULL OR lease_until < now())
                ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED)
-        RETURNING o.msg_id, o.recipient, o.envelope, o.digest, o.attempts, p.inbox_url,
+        RETURNING o.msg_id, o.recipient, o.envelope, o.digest, o.attempts, p.inbox_url, o.attachments,
                   o.give_up_at < now() AS expired`,
       [this.settings.batchSize, Math.ceil(this.settings.requestTimeoutMs / 1000) * 2],
     );
@@ -180,7 +189,8 @@ export class DeliveryWorker {
       if (!keys.has(id)) keys.set(id, trustedKey(this.db, recipient, kid, 'sig'));
       return keys.get(id)!;
     };
-    const outcomes = (await Promise.all(requestsOf(rows).map((request) => this.send(request, receiptKey)))).flat();
+    const { ready, failed } = await this.withAttachmentsPushed(rows);
+    const outcomes = [...failed, ...(await Promise.all(requestsOf(ready).map((request) => this.send(request, receiptKey)))).flat()];
     const delivered = outcomes.filter((outcome): outcome is Delivered => 'receipt' in outcome);
     if (delivered.length > 0) {
       // One statement for the round: if the node dies before it, the messages are sent again and the
@@ -195,6 +205,20 @@ export class DeliveryWorker {
       if ('failure' in outcome) await this.recordFailure(outcome);
     }
     return rows.length;
+  }
+
+  /** A message leaves only once the recipient holds its attachments; one that cannot push them waits for a later round. */
+  private async withAttachmentsPushed(messages: Claimed[]): Promise<{ ready: Claimed[]; failed: Failed[] }> {
+    const pushed = await Promise.all(messages.map(async (message) => {
+      if (message.attachments.length === 0) return undefined;
+      try {
+        await this.pushAttachments(message);
+        return undefined;
+      } catch (error) {
+        return { message, failure: (error as Error).message, dead: message.expired };
+      }
+    }));
+    return { ready: messages.filter((_, i) => !pushed[i]), failed: pushed.filter((f): f is Failed => f !== undefined) };
   }
 
   /** Sends messages for one peer in one request and checks each receipt; says what became of each. */

@@ -8,7 +8,8 @@ import { NodeMetadataSchema } from './metadata.ts';
 import { type Federation, INBOX_BATCH_PATH, INBOX_PATH, METADATA_PATH, SIGNED_METADATA_PATH } from './service.ts';
 import { MAX_BATCH, batchBodyLimit } from './outbox.ts';
 import { DIRECTIONS, FEDERATION_PURPOSE, MESSAGE_STATES, PEER_CHANGES, type PeerChange, changePeer, listMessages, retryMessage, trustPeer } from './admin.ts';
-import { listPeers, refreshPeerKeys, removePeer } from './trust.ts';
+import { listPeers, refreshPeerKeys, removePeer, trustedKey } from './trust.ts';
+import { UPLOAD_HEADER, checkUploadGrant, storeUpload } from './attachment-transfer.ts';
 
 const tags = ['federation'];
 const NodeId = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,62}$' });
@@ -145,6 +146,8 @@ export function federationRoutes(app: HttpServer, federation: Federation, adminR
       'refused' in outcome ? { problem: problem(outcome.refused.status, outcome.refused.slug, outcome.refused.message) } : outcome),
   }));
 
+  void app.register(async (scope: HttpServer) => attachmentRoutes(scope, federation));
+
   app.get('/api/v1/federation/peers', {
     config: { access: admin },
     schema: { tags, summary: 'The trust list', response: { 200: Type.Array(PeerSchema), ...problemResponses } },
@@ -216,5 +219,56 @@ export function federationRoutes(app: HttpServer, federation: Federation, adminR
   }, async (request, reply) => {
     await retryMessage(federation, request, request.params.msgId);
     return reply.code(202).send({ msgId: request.params.msgId });
+  });
+}
+
+/**
+ * Where peers put the encrypted attachments of the messages they are about to send, streamed to
+ * disk. In a scope of its own, so that no other route accepts a raw body.
+ */
+function attachmentRoutes(scope: HttpServer, federation: Federation): void {
+  const { nodeId } = federation.config;
+  const { attachmentLimit, maxSkewSeconds } = federation.config.federation;
+  const params = Type.Object({ sha256: Type.String({ pattern: '^[0-9a-f]{64}$' }) });
+  const headers = Type.Object({ [UPLOAD_HEADER]: Type.Optional(Type.String({ maxLength: 4096 })) });
+  const grantOf = (request: { params: { sha256: string }; headers: Record<string, unknown> }) =>
+    checkUploadGrant(request.headers[UPLOAD_HEADER] as string | undefined, {
+      self: nodeId,
+      sha256: request.params.sha256,
+      maxBytes: attachmentLimit,
+      maxSkewSeconds,
+      senderKey: (from, kid) => trustedKey(federation.db, from, kid, 'sig'),
+    });
+  // The body stays a stream: the handler hashes it to disk without holding it in memory.
+  scope.addContentTypeParser('application/octet-stream', (_request, _payload, done) => done(null));
+
+  scope.get(`${INBOX_PATH}/attachments/:sha256`, {
+    config: { access: PUBLIC },
+    schema: {
+      tags,
+      summary: 'Whether this node already holds an encrypted attachment (asked by its sender, with a signed grant)',
+      params, headers,
+      response: { 200: Type.Object({ sha256: Type.String(), stored: Type.Boolean() }), ...problemResponses },
+    },
+  }, async (request) => {
+    const grant = await grantOf(request);
+    return { sha256: grant.sha256, stored: (await federation.store.sizeOf(grant.sha256)) === grant.size };
+  });
+
+  scope.put(`${INBOX_PATH}/attachments/:sha256`, {
+    config: { access: PUBLIC },
+    schema: {
+      tags,
+      summary: 'Put an encrypted attachment (application/octet-stream), named by its SHA-256, before the message that needs it',
+      params, headers,
+      response: { 201: Type.Object({ sha256: Type.String(), size: Type.Integer() }), ...problemResponses },
+    },
+  }, async (request, reply) => {
+    if (!request.headers['content-type']?.startsWith('application/octet-stream')) {
+      throw new HttpProblem(415, 'unsupported-media-type', 'send the encrypted attachment as application/octet-stream');
+    }
+    const grant = await grantOf(request);
+    await storeUpload(federation.store, request.raw, grant);
+    return reply.code(201).send({ sha256: grant.sha256, size: grant.size });
   });
 }

@@ -5,8 +5,12 @@ import type { Database, Queryable } from '../platform/db/database.ts';
 import { Inbox, type MessageHandler } from './inbox.ts';
 import { type NodeKeys, SIGNING_ALG, fingerprintOf, loadNodeKeys, retireExpiredKeys, rotateNodeKeys } from './keys.ts';
 import type { NodeMetadata } from './metadata.ts';
-import { DEFAULT_DELIVERY, DeliveryWorker, enqueue } from './outbox.ts';
+import { DEFAULT_DELIVERY, type DeliverySettings, DeliveryWorker, enqueue } from './outbox.ts';
 import { refreshPeerKeys } from './trust.ts';
+import type { Readable } from 'node:stream';
+import { BlobStore } from '../platform/blobs.ts';
+import { pushAttachment } from './attachment-transfer.ts';
+import { type Attachment, openAttachment, sealAttachment } from './attachments.ts';
 
 export const INBOX_PATH = '/federation/v1/inbox';
 export const INBOX_BATCH_PATH = '/federation/v1/inbox/batch';
@@ -21,6 +25,8 @@ const KEY_CHECK_INTERVAL_MS = 60_000;
 export class Federation {
   readonly inbox: Inbox;
   readonly worker: DeliveryWorker;
+  /** Encrypted attachments, sent and received, named by the SHA-256 of their encrypted copy. */
+  readonly store: BlobStore;
   private lastRefresh = new Map<string, number>();
   private maintenance: NodeJS.Timeout | undefined;
 
@@ -32,8 +38,9 @@ export class Federation {
     private currentFingerprint: string,
     private readonly logger: Logger,
   ) {
-    this.inbox = new Inbox(db, () => this.currentKeys, { self: config.nodeId, ...config.federation }, logger, (nodeId) => this.refreshPeer(nodeId));
-    this.worker = new DeliveryWorker(db, logger, DEFAULT_DELIVERY);
+    this.store = new BlobStore(config.blobDir);
+    this.inbox = new Inbox(db, () => this.currentKeys, { self: config.nodeId, ...config.federation }, logger, (nodeId) => this.refreshPeer(nodeId), this.store);
+    this.worker = this.newWorker(DEFAULT_DELIVERY);
     // A message to check that two nodes reach each other; it changes nothing but the inbox.
     this.inbox.on('federation.ping', async () => undefined);
   }
@@ -72,9 +79,33 @@ export class Federation {
     this.inbox.on(type, handler);
   }
 
+  /** A worker delivering this node's outbox; the node runs one (`worker`), more may share the work. */
+  newWorker(settings: DeliverySettings): DeliveryWorker {
+    return new DeliveryWorker(this.db, this.logger, settings, (message) => this.pushAttachments(message.recipient, message.inbox_url, message.attachments));
+  }
+
+  private async pushAttachments(to: string, inboxUrl: string, copies: { sha256: string; size: number }[]): Promise<void> {
+    for (const copy of copies) {
+      await pushAttachment(this.store, this.currentKeys, this.config.nodeId, to, inboxUrl, copy, DEFAULT_DELIVERY.requestTimeoutMs);
+    }
+  }
+
+  /**
+   * Encrypts a file into the store, streamed, to be sent with a message: call it before the transaction
+   * (a large file takes time), then give what it returns to `send`. One copy serves any number of messages.
+   */
+  attach(source: Readable, meta: { mediaType: string; name: string }): Promise<Attachment> {
+    return sealAttachment(this.store, source, meta);
+  }
+
+  /** The content of an attachment sent or received, decrypted as it is read. */
+  openAttachment(attachment: Attachment): Promise<Readable> {
+    return openAttachment(this.store, attachment);
+  }
+
   /** Queues a message in the caller's transaction; call `worker.kick()` after commit to send it at once. */
-  send(tx: Queryable, to: string, type: string, payload: unknown): Promise<string> {
-    return enqueue(tx, this.currentKeys, this.config.nodeId, to, type, payload, this.config.federation.deadAfterSeconds);
+  send(tx: Queryable, to: string, type: string, payload: unknown, attachments: Attachment[] = []): Promise<string> {
+    return enqueue(tx, this.currentKeys, this.config.nodeId, to, type, payload, this.config.federation.deadAfterSeconds, attachments);
   }
 
   metadata(): NodeMetadata {

@@ -16,6 +16,8 @@ const ConfigSchema = Type.Object(
     port: Type.Integer({ minimum: 0, maximum: 65535 }),
     publicUrl: Type.String({ pattern: '^https?://' }),
     dataDir: Type.String({ minLength: 1 }),
+    /** Where files (attachments, evidence) are stored, named by their SHA-256; by default `blobs` in the data directory. */
+    blobDir: Type.String({ minLength: 1 }),
     databaseUrl: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
     logLevel: StringEnum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     bodyLimit: Type.Integer({ minimum: 1024 }),
@@ -30,6 +32,8 @@ const ConfigSchema = Type.Object(
         maxAgeSeconds: Type.Integer({ minimum: 60 }),
         deadAfterSeconds: Type.Integer({ minimum: 1 }),
         inboxLimit: Type.Integer({ minimum: 1024 }),
+        /** The largest attachment accepted from a peer, in bytes. */
+        attachmentLimit: Type.Integer({ minimum: 1024 }),
       },
       { additionalProperties: false },
     ),
@@ -45,7 +49,7 @@ export class ConfigError extends Error {}
 
 /**
  * The node's configuration: defaults, then the JSON file if one is given, then the
- * environment (PORT, HOST, DATABASE_URL, ENTRAIDE_NODE_ID, ENTRAIDE_DATA_DIR, LOG_LEVEL).
+ * environment (PORT, HOST, DATABASE_URL, ENTRAIDE_NODE_ID, ENTRAIDE_DATA_DIR, ENTRAIDE_BLOB_DIR, LOG_LEVEL).
  */
 export function loadConfig(options: { file?: string | undefined; env?: NodeJS.ProcessEnv; overrides?: ConfigOverrides } = {}): NodeConfig {
   const env = options.env ?? process.env;
@@ -76,17 +80,21 @@ export function loadConfig(options: { file?: string | undefined; env?: NodeJS.Pr
     maxAgeSeconds: 7 * 24 * 3600,
     deadAfterSeconds: 24 * 3600,
     inboxLimit: 4 * 1024 * 1024,
+    attachmentLimit: 8 * 1024 ** 3,
     ...(fromFile.federation as object | undefined),
     ...options.overrides?.federation,
   };
+
   if (env.ENTRAIDE_NODE_ID) merged.nodeId = env.ENTRAIDE_NODE_ID;
   if (env.HOST) merged.host = env.HOST;
   if (env.PORT) merged.port = Number(env.PORT);
   if (env.DATABASE_URL) merged.databaseUrl = env.DATABASE_URL;
   if (env.LOG_LEVEL) merged.logLevel = env.LOG_LEVEL;
   if (env.ENTRAIDE_DATA_DIR) merged.dataDir = env.ENTRAIDE_DATA_DIR;
+  if (env.ENTRAIDE_BLOB_DIR) merged.blobDir = env.ENTRAIDE_BLOB_DIR;
   if (env.ENTRAIDE_KEY_SECRET) merged.keySecret = env.ENTRAIDE_KEY_SECRET;
   merged.dataDir = resolve(String(merged.dataDir ?? join('data', String(merged.nodeId))));
+  merged.blobDir = resolve(String(merged.blobDir ?? join(String(merged.dataDir), 'blobs')));
   merged.publicUrl ??= `http://${merged.host === '0.0.0.0' ? '127.0.0.1' : String(merged.host)}:${String(merged.port)}`;
   if (!Value.Check(ConfigSchema, merged)) {
     const problems = [...Value.Errors(ConfigSchema, merged)].map((e) => `${e.instancePath || '/'} ${e.message}`);

@@ -36,7 +36,7 @@ export const queueNote = (from: TestNode, to: string, body: string) =>
 
 /** Waits until the message reaches one of the given states in the sender's outbox. */
 export async function settled(node: TestNode, msgId: string, states = ['delivered', 'dead']): Promise<string> {
-  for (let i = 0; i < 300; i += 1) {
+  for (const deadline = Date.now() + 60_000; Date.now() < deadline;) {
     const { rows } = await node.database.db.query<{ state: string }>('SELECT state FROM outbox WHERE msg_id = $1', [msgId]);
     if (states.includes(rows[0]!.state)) return rows[0]!.state;
     await new Promise((resolve) => setTimeout(resolve, 50));

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { SYSTEM_ACTOR } from '../../src/audit/record.ts';
 import { Accounts } from '../../src/identity/accounts.ts';
@@ -35,7 +38,7 @@ export async function startTestNode(overrides: ConfigOverrides = {}): Promise<Te
   const port = await freePort();
   const config = loadConfig({
     env: {},
-    overrides: { port, logLevel: 'info', passwordCost: TEST_PASSWORD_COST, dataDir: '/nonexistent', ...overrides },
+    overrides: { port, logLevel: 'info', passwordCost: TEST_PASSWORD_COST, dataDir: '/nonexistent', blobDir: mkdtempSync(join(tmpdir(), 'entraide-blobs-')), ...overrides },
   });
   await migrate(database.db, MIGRATIONS);
   await new Accounts(database.db, config.passwordCost).create(
@@ -61,6 +64,7 @@ export async function startTestNode(overrides: ConfigOverrides = {}): Promise<Te
     async close() {
       await app.close();
       await database.dispose();
+      rmSync(config.blobDir, { recursive: true, force: true });
     },
   };
 }
