@@ -1,16 +1,17 @@
 /**
  * The federation benchmark: messages from node A to node B, sealed (JWS in JWE), written to A's
- * outbox, delivered by A's worker over HTTP to B's inbox, applied there, and receipted (a signed
- * receipt that A verifies and stores). Beside it, baselines measured in the same run: the same
+ * outbox, delivered by A's worker over HTTP to B's inbox in batches, applied there, and receipted (a
+ * signed receipt that A verifies and stores). Beside it, baselines measured in the same run: the same
  * cryptography alone (no database, no HTTP) and a bare INSERT on the same engine. See bench/README.md.
  */
 import { randomUUID } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import type { JWK } from 'jose';
 import { digestOf, openMessage, sealMessage } from '../src/federation/envelope.ts';
 import { newMessageId } from '../src/federation/keys.ts';
-import { DEFAULT_DELIVERY, type DeliverySettings, type DeliveryWorker } from '../src/federation/outbox.ts';
+import { DEFAULT_DELIVERY, type DeliverySettings, type DeliveryWorker, MAX_BATCH, batchBodyLimit } from '../src/federation/outbox.ts';
 import { signReceipt, verifyReceipt } from '../src/federation/receipts.ts';
-import { INBOX_PATH } from '../src/federation/service.ts';
+import { INBOX_BATCH_PATH } from '../src/federation/service.ts';
 import { encryptionKeyOf, trustedKey } from '../src/federation/trust.ts';
 import type { Database } from '../src/platform/db/database.ts';
 import { keep, ms, notes, num, pct, progress, ratio, release, row, section } from './report.ts';
@@ -28,13 +29,14 @@ const TARGET_COST_RATIO = 3;
 
 export function federationSettings(engine: Engine) {
   const messages = process.env.BENCH_FED_MESSAGES ? positive('BENCH_FED_MESSAGES', 0) : engine === 'postgres' ? 2000 : 1000;
-  const batch = process.env.BENCH_FED_BATCH ? Math.round(positive('BENCH_FED_BATCH', DEFAULT_DELIVERY.batchSize)) : undefined;
-  const idlePoll = process.env.BENCH_FED_IDLE_POLL ? positive('BENCH_FED_IDLE_POLL', DEFAULT_DELIVERY.idlePollMs) : undefined;
+  const overrides = deliveryOverrides();
   return {
     /** Messages sent in each of the bulk phases. */
     messages: Math.round(messages),
     /** Messages queued per transaction when queueing in bulk. */
     txBatch: Math.round(positive('BENCH_FED_TX_BATCH', 50)),
+    /** Producers queueing at once in the bulk phases, each in transactions of its own: a node queues for many users at once. */
+    producers: Math.round(positive('BENCH_FED_PRODUCERS', 4)),
     /** Messages sent one at a time on an idle pair, for the latency of a lone message. */
     lone: Math.round(positive('BENCH_FED_LONE', 30)),
     /** Length of each cryptography and bare-INSERT baseline, in seconds. */
@@ -50,15 +52,34 @@ export function federationSettings(engine: Engine) {
     /** Longest wait for a phase's messages to be delivered, in seconds. */
     timeoutSeconds: positive('BENCH_FED_TIMEOUT', 60),
     /**
-     * The node's own worker (DEFAULT_DELIVERY) unless a batch size or idle poll is given: then A's
-     * messages are delivered by a DeliveryWorker built here with those settings, to try them without
-     * changing src/.
+     * The node's own worker (DEFAULT_DELIVERY) unless a batch size, lanes or idle poll is given: then
+     * A's messages are delivered by a DeliveryWorker built here with those settings, to try them
+     * without changing src/.
      */
-    delivery: batch || idlePoll ? { ...DEFAULT_DELIVERY, ...(batch ? { batchSize: batch } : {}), ...(idlePoll ? { idlePollMs: idlePoll } : {}) } : undefined,
+    delivery: Object.keys(overrides).length > 0 ? { ...DEFAULT_DELIVERY, ...overrides } : undefined,
   };
 }
 
 type FederationSettings = ReturnType<typeof federationSettings>;
+
+function deliveryOverrides(): Partial<DeliverySettings> {
+  const overrides: Partial<DeliverySettings> = {};
+  if (process.env.BENCH_FED_BATCH) overrides.batchSize = Math.round(positive('BENCH_FED_BATCH', DEFAULT_DELIVERY.batchSize));
+  if (process.env.BENCH_FED_LANES) overrides.lanes = Math.round(positive('BENCH_FED_LANES', DEFAULT_DELIVERY.lanes));
+  if (process.env.BENCH_FED_IDLE_POLL) overrides.idlePollMs = positive('BENCH_FED_IDLE_POLL', DEFAULT_DELIVERY.idlePollMs);
+  return overrides;
+}
+
+/** A's worker as this run has it, for the header and the table. */
+export function describeDelivery(fed: FederationSettings): string {
+  const d = fed.delivery ?? DEFAULT_DELIVERY;
+  return `batch ${d.batchSize}, up to ${d.lanes} rounds in flight, idle poll ${d.idlePollMs} ms (${fed.delivery ? 'set by BENCH_FED_*' : "the node's own"})`;
+}
+
+/** How the bulk phases queue their messages. */
+export function describeQueueing(fed: FederationSettings): string {
+  return `${fed.producers} producer${fed.producers === 1 ? '' : 's'} at once, each in transactions of ${fed.txBatch}`;
+}
 
 /* ---------------------------------------------------------------- what the probes see */
 
@@ -73,22 +94,21 @@ function labelOf(sql: string): string {
     [CLAIM, 'claim'],
     [DELIVERED, 'mark delivered'],
     [FAILED, 'mark failed'],
-    [/^\s*SELECT p\.\*/i, 'peer'],
     [/^\s*SELECT p\.status, k\.jwk/i, 'encryption key'],
     [/^\s*INSERT INTO outbox/i, 'outbox insert'],
     [/^\s*SELECT k\.jwk FROM peer_keys/i, 'signing key'],
-    [/^\s*SELECT digest, receipt FROM inbox/i, 'earlier receipt'],
+    [/^\s*SELECT msg_id, digest, receipt FROM inbox/i, 'earlier receipts'],
     [/^\s*INSERT INTO inbox/i, 'inbox insert'],
   ];
   for (const [pattern, label] of known) if (pattern.test(sql)) return label;
   return sql.replace(/\s+/g, ' ').trim().slice(0, 48);
 }
 
+/** One round of A's worker: from the start of its claim to the end of the statement marking its messages delivered. */
 interface Round {
-  claimStart: number;
-  claimEnd: number;
+  start: number;
   size: number;
-  completions: number[];
+  end?: number;
 }
 
 /**
@@ -130,14 +150,16 @@ class DeliveryTracker {
   private seen(event: QueryEvent): void {
     if (event.failed) return;
     if (CLAIM.test(event.sql)) {
-      const round: Round = { claimStart: event.start, claimEnd: event.end, size: event.rowCount, completions: [] };
-      if (round.size > 0) this.rounds.push(round);
+      if (event.rowCount === 0) return;
+      const round: Round = { start: event.start, size: event.rowCount };
+      this.rounds.push(round);
       for (const claimed of event.rows as { msg_id: string }[]) this.roundOf.set(claimed.msg_id, round);
     } else if (DELIVERED.test(event.sql)) {
       for (const id of (event.params?.[0] ?? []) as string[]) {
-        const committed = this.expected.get(id);
-        this.roundOf.get(id)?.completions.push(event.end);
+        const round = this.roundOf.get(id);
+        if (round) round.end = event.end;
         this.roundOf.delete(id);
+        const committed = this.expected.get(id);
         if (committed === undefined) continue;
         this.expected.delete(id);
         this.latencies.push(event.end - committed);
@@ -185,34 +207,44 @@ async function deliveredCount(db: Database, ids: readonly string[]): Promise<num
   return rows[0]!.n;
 }
 
-/** Times A's requests to B's inbox (the worker calls the global fetch), and how many were in flight at most. */
-class FetchProbe {
+const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+const mean = (values: number[]) => (values.length ? sum(values) / values.length : Number.NaN);
+
+/** Times calls that may overlap, and counts how many were in flight at most. */
+class Timings {
   durations: number[] = [];
   maxInFlight = 0;
   private inFlight = 0;
-  private readonly original = globalThis.fetch;
 
-  install(): void {
-    const probe = this;
-    const original = this.original;
-    globalThis.fetch = async function (input: Parameters<typeof fetch>[0], init?: Parameters<typeof fetch>[1]) {
-      const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-      if (!url.endsWith(INBOX_PATH)) return original(input, init);
-      const start = performance.now();
-      probe.inFlight += 1;
-      probe.maxInFlight = Math.max(probe.maxInFlight, probe.inFlight);
-      try {
-        return await original(input, init);
-      } finally {
-        probe.inFlight -= 1;
-        probe.durations.push(performance.now() - start);
-      }
-    } as typeof fetch;
+  async time<T>(work: () => Promise<T>): Promise<T> {
+    const start = performance.now();
+    this.inFlight += 1;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    try {
+      return await work();
+    } finally {
+      this.inFlight -= 1;
+      this.durations.push(performance.now() - start);
+    }
   }
 
   reset(): void {
     this.durations = [];
     this.maxInFlight = 0;
+  }
+}
+
+/** Times A's requests to B's batch inbox (the worker calls the global fetch), up to the answer's headers. */
+class FetchProbe {
+  readonly timings = new Timings();
+  private readonly original = globalThis.fetch;
+
+  install(): void {
+    const { original, timings } = this;
+    globalThis.fetch = function (input: Parameters<typeof fetch>[0], init?: Parameters<typeof fetch>[1]) {
+      const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+      return url.endsWith(INBOX_BATCH_PATH) ? timings.time(() => original(input, init)) : original(input, init);
+    } as typeof fetch;
   }
 
   uninstall(): void {
@@ -221,50 +253,41 @@ class FetchProbe {
 }
 
 /**
- * Times B's Inbox.receive (decrypt, verify, look-ups, the applying transaction, the receipt), as the
- * route calls it; `delayMs` is waited before each, outside the timing, as a network would delay it.
+ * Times B's Inbox.receiveAll (decrypt and verify each message, the look-ups, the applying transaction,
+ * the receipts), as the batch route calls it, and counts the messages of each call; `delayMs` is
+ * waited before each, outside the timing, as a network would delay the request.
  */
-function probeReceive(peer: BenchPeer, delayMs: number) {
+function probeReceiveAll(peer: BenchPeer, delayMs: number) {
   const inbox = peer.federation.inbox;
-  const original = inbox.receive.bind(inbox);
-  const stats = { durations: [] as number[], inFlight: 0, maxInFlight: 0 };
-  inbox.receive = async (envelope: string) => {
+  const original = inbox.receiveAll.bind(inbox);
+  const timings = new Timings();
+  let sizes: number[] = [];
+  inbox.receiveAll = async (envelopes) => {
     if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
-    const start = performance.now();
-    stats.inFlight += 1;
-    stats.maxInFlight = Math.max(stats.maxInFlight, stats.inFlight);
-    try {
-      return await original(envelope);
-    } finally {
-      stats.inFlight -= 1;
-      stats.durations.push(performance.now() - start);
-    }
+    sizes.push(envelopes.length);
+    return timings.time(() => original(envelopes));
   };
   return {
-    stats,
+    timings,
+    /** Messages in each call. */
+    get sizes() {
+      return sizes;
+    },
     reset() {
-      stats.durations = [];
-      stats.maxInFlight = 0;
+      timings.reset();
+      sizes = [];
     },
   };
 }
 
-const mean = (values: number[]) => (values.length ? values.reduce((a, b) => a + b, 0) / values.length : Number.NaN);
-
 /* ---------------------------------------------------------------- baselines */
 
-interface CryptoBaselines {
-  seal: Measure;
-  open: Measure;
-  receipt: Measure;
-  full: Measure;
-  fullConcurrent: Measure;
-  /** Open and receipt (what a delivery adds to a sealed message), as many in flight as the worker sends. */
-  deliverConcurrent: Measure;
-  /** CPU time of this process per message, in ms, for each. */
-  cpu: { seal: number; open: number; receipt: number; full: number; fullConcurrent: number; deliverConcurrent: number };
-  envelope: string;
-}
+/** A measure, and the CPU time of this process per operation in ms. */
+type Costed = Measure & { cpu: number };
+
+type CryptoStep = 'seal' | 'open' | 'receiptSign' | 'receiptVerify' | 'full' | 'fullConcurrent' | 'deliverConcurrent';
+
+type CryptoBaselines = Record<CryptoStep, Costed> & { envelope: string };
 
 /**
  * The cryptography of one message alone, with the two nodes' own keys and the functions the nodes
@@ -288,44 +311,34 @@ async function cryptoBaselines(a: BenchPeer, b: BenchPeer, fed: FederationSettin
     const header = { msgId: newMessageId(), from: a.nodeId, to: b.nodeId, type: PING, iat: Math.floor(Date.now() / 1000) };
     return sealMessage(header, payload(seq++), a.federation.keys, bEncryption);
   };
-  const receiptFor = async (envelope: string, msgId: string) => {
-    const digest = digestOf(envelope);
-    const receipt = await signReceipt({ msgId, from: a.nodeId, to: b.nodeId, digest, receivedAt: new Date().toISOString() }, b.federation.keys);
-    await verifyReceipt(receipt, bSigning, { msgId, digest });
-  };
-  const full = async () => {
-    const envelope = await seal();
+  const sign = (envelope: string, msgId: string) =>
+    signReceipt({ msgId, from: a.nodeId, to: b.nodeId, digest: digestOf(envelope), receivedAt: new Date().toISOString() }, b.federation.keys);
+  const verify = (receipt: string, envelope: string, msgId: string) => verifyReceipt(receipt, bSigning, { msgId, digest: digestOf(envelope) });
+  const openAndReceipt = async (envelope: string) => {
     const opened = await openMessage(envelope, openOptions());
-    await receiptFor(envelope, opened.msgId);
+    await verify(await sign(envelope, opened.msgId), envelope, opened.msgId);
   };
+  const full = async () => openAndReceipt(await seal());
   const envelope = await seal();
   const msgId = (await openMessage(envelope, openOptions())).msgId;
+  const receipt = await sign(envelope, msgId);
   // Warm-up: JIT and key imports.
   await timedLoop(1, 0.2, full);
 
   const S = fed.baselineSeconds;
-  const measure = async (c: number, seconds: number, op: () => Promise<unknown>) => {
+  const measure = async (c: number, seconds: number, op: () => Promise<unknown>): Promise<Costed> => {
     const meter = new LoadMeter();
     const m = await timedLoop(c, seconds, op);
-    return { m, cpu: meter.stop().processCpu / m.count };
+    return { ...m, cpu: meter.stop().processCpu / m.count };
   };
-  const sealed = await measure(1, S / 2, seal);
-  const opened = await measure(1, S / 2, () => openMessage(envelope, openOptions()));
-  const receipted = await measure(1, S / 2, () => receiptFor(envelope, msgId));
-  const sequential = await measure(1, S, full);
-  const concurrent = await measure(concurrency, S, full);
-  const delivering = await measure(concurrency, S / 2, async () => {
-    const opened = await openMessage(envelope, openOptions());
-    await receiptFor(envelope, opened.msgId);
-  });
   return {
-    seal: sealed.m,
-    open: opened.m,
-    receipt: receipted.m,
-    full: sequential.m,
-    fullConcurrent: concurrent.m,
-    deliverConcurrent: delivering.m,
-    cpu: { seal: sealed.cpu, open: opened.cpu, receipt: receipted.cpu, full: sequential.cpu, fullConcurrent: concurrent.cpu, deliverConcurrent: delivering.cpu },
+    seal: await measure(1, S / 2, seal),
+    open: await measure(1, S / 2, () => openMessage(envelope, openOptions())),
+    receiptSign: await measure(1, S / 2, () => sign(envelope, msgId)),
+    receiptVerify: await measure(1, S / 2, () => verify(receipt, envelope, msgId)),
+    full: await measure(1, S, full),
+    fullConcurrent: await measure(concurrency, S, full),
+    deliverConcurrent: await measure(concurrency, S / 2, () => openAndReceipt(envelope)),
     envelope,
   };
 }
@@ -366,9 +379,7 @@ async function startPair(engine: Engine, settings: BenchSettings, fed: Federatio
   await trustPeer(a, b);
   await trustPeer(b, a);
   // The node's own worker, or one with the settings asked for, over the same (probed) database.
-  const worker = fed.delivery
-    ? a.federation.newWorker(fed.delivery)
-    : a.federation.worker;
+  const worker = fed.delivery ? a.federation.newWorker(fed.delivery) : a.federation.worker;
   const pair: Pair = {
     a,
     b,
@@ -383,20 +394,41 @@ async function startPair(engine: Engine, settings: BenchSettings, fed: Federatio
   return pair;
 }
 
-/** Queues `count` pings from A to B, `txBatch` per transaction, one transaction after the other. */
-async function enqueueAll(pair: Pair, count: number, txBatch: number, payload: (i: number) => unknown, committed?: (ids: string[], at: number) => void): Promise<string[]> {
+/** Runs `work` on every item, with at most `inFlight` running at once, each taking the next item left. */
+async function forEachInFlight<T>(items: readonly T[], inFlight: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(inFlight, items.length) }, async () => {
+      while (next < items.length) await work(items[next++]!);
+    }),
+  );
+}
+
+interface Queueing {
+  count: number;
+  txBatch: number;
+  producers: number;
+}
+
+/** One message in a transaction of its own, by one producer. */
+const ONE: Queueing = { count: 1, txBatch: 1, producers: 1 };
+const bulk = (fed: FederationSettings): Queueing => ({ count: fed.messages, txBatch: fed.txBatch, producers: fed.producers });
+
+/** Queues `count` pings from A to B: `producers` at once, each taking the next `txBatch` in a transaction of its own until all are queued. */
+async function enqueueAll(pair: Pair, how: Queueing, payload: (i: number) => unknown, committed?: (ids: string[], at: number) => void): Promise<string[]> {
   const { a, b } = pair;
+  const firsts = Array.from({ length: Math.ceil(how.count / how.txBatch) }, (_, k) => k * how.txBatch);
   const all: string[] = [];
-  for (let i = 0; i < count; i += txBatch) {
-    const n = Math.min(txBatch, count - i);
+  await forEachInFlight(firsts, how.producers, async (first) => {
+    const n = Math.min(how.txBatch, how.count - first);
     const ids = await a.federation.db.transaction(async (tx) => {
       const out: string[] = [];
-      for (let j = 0; j < n; j++) out.push(await a.federation.send(tx, b.nodeId, PING, payload(i + j)));
+      for (let j = 0; j < n; j++) out.push(await a.federation.send(tx, b.nodeId, PING, payload(first + j)));
       return out;
     });
     all.push(...ids);
     committed?.(ids, performance.now());
-  }
+  });
   return all;
 }
 
@@ -432,10 +464,12 @@ interface Run {
   pair: Pair;
   tracker: DeliveryTracker;
   fetches: FetchProbe;
-  receives: ReturnType<typeof probeReceive>;
+  receives: ReturnType<typeof probeReceiveAll>;
   payload: (i: number) => unknown;
   timeoutMs: number;
   workerNote: string;
+  /** The nodes' databases on a server, whose backends' CPU each phase counts. */
+  databases: string[];
 }
 
 /** A lone message at a time, on an idle pair: the latency of the path itself (also the warm-up). */
@@ -445,7 +479,7 @@ async function lonePhase(run: Run): Promise<Measure> {
   pair.worker.start();
   const lone: number[] = [];
   for (let i = 0; i < fed.lone; i++) {
-    const ids = await enqueueAll(pair, 1, 1, run.payload);
+    const ids = await enqueueAll(pair, ONE, run.payload);
     const committedAt = performance.now();
     tracker.reset();
     tracker.expect(ids, committedAt);
@@ -457,15 +491,15 @@ async function lonePhase(run: Run): Promise<Measure> {
   return summarise(lone, { rateBy: 'window', concurrency: 1, seconds: Number.NaN });
 }
 
-/** End to end: N messages queued as fast as A can, in transactions of txBatch, while its worker delivers them. */
+/** End to end: N messages queued as fast as A's producers can, while its worker delivers them. */
 async function endToEndPhase(run: Run) {
   const { pair, tracker, fed, engine } = run;
   const N = fed.messages;
-  progress(`${engine}: federation: end to end: ${N} messages queued in transactions of ${fed.txBatch} while A's worker delivers them (${run.workerNote})…`);
+  progress(`${engine}: federation: end to end: ${N} messages queued by ${describeQueueing(fed)}, while A's worker delivers them (${run.workerNote})…`);
   tracker.reset();
-  const meter = new LoadMeter();
+  const meter = new LoadMeter(run.databases);
   const start = performance.now();
-  const ids = await enqueueAll(pair, N, fed.txBatch, run.payload, (just, at) => {
+  const ids = await enqueueAll(pair, bulk(fed), run.payload, (just, at) => {
     tracker.expect(just, at);
     pair.worker.kick();
   });
@@ -493,6 +527,7 @@ async function endToEndPhase(run: Run) {
     columns: summarise(fromColumns, { rateBy: 'window', concurrency: 1, seconds: Number.NaN }),
     load,
     failures,
+    rounds: roundsOf(tracker),
   };
 }
 
@@ -507,7 +542,7 @@ async function pacedPhase(run: Run, target: number) {
   for (let i = 0; i < count; i++) {
     const wait = begun + (i * 1000) / target - performance.now();
     if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
-    ids.push(...(await enqueueAll(pair, 1, 1, run.payload, (just, at) => {
+    ids.push(...(await enqueueAll(pair, ONE, run.payload, (just, at) => {
       tracker.expect(just, at);
       pair.worker.kick();
     })));
@@ -519,18 +554,18 @@ async function pacedPhase(run: Run, target: number) {
   return { target, rate: count / ((sent - begun) / 1000), latency: summarise(tracker.latencies, { rateBy: 'window', concurrency: 1, seconds: Number.NaN }) };
 }
 
-/** Queueing alone: N messages written to the outbox with the worker stopped; what each statement took. */
+/** Queueing alone: N messages written to the outbox with the worker stopped (A alone); what each statement took. */
 async function queueingPhase(run: Run) {
   const { pair, fed, engine } = run;
   const { a } = pair;
   const N = fed.messages;
-  progress(`${engine}: federation: queueing alone: ${N} messages in transactions of ${fed.txBatch}, worker stopped…`);
+  progress(`${engine}: federation: queueing alone: ${N} messages by ${describeQueueing(fed)}, worker stopped…`);
   await pair.worker.stop();
   a.probe.reset();
   a.probe.recording = true;
-  const meter = new LoadMeter();
+  const meter = new LoadMeter(run.databases);
   const start = performance.now();
-  const ids = await enqueueAll(pair, N, fed.txBatch, run.payload);
+  const ids = await enqueueAll(pair, bulk(fed), run.payload);
   const seconds = (performance.now() - start) / 1000;
   const load = meter.stop();
   a.probe.recording = false;
@@ -538,63 +573,206 @@ async function queueingPhase(run: Run) {
     ids,
     rate: N / seconds,
     load,
-    peer: a.probe.total('peer'),
     key: a.probe.total('encryption key'),
     insert: a.probe.total('outbox insert'),
-    tx: a.probe.total('transaction'),
+  };
+}
+
+/** Starts A's worker on messages already queued, and waits until all are delivered. */
+async function deliverQueued(run: Run, ids: readonly string[], what: string) {
+  const { pair, tracker } = run;
+  tracker.reset();
+  tracker.expect(ids, performance.now());
+  const start = performance.now();
+  pair.worker.start();
+  const waited = await tracker.waitAll(pair.a.database.db, ids, run.timeoutMs);
+  if (!waited.done) notes.push(`${what}: only ${ids.length - tracker.waiting} of ${ids.length} delivered within ${run.fed.timeoutSeconds} s.`);
+  return { ...waited, seconds: (waited.at - start) / 1000 };
+}
+
+/** The most rounds in flight at once, and how many on average from the first claim to the last round's end. */
+function overlapOf(rounds: Required<Round>[]): { most: number; average: number } {
+  const edges = rounds.flatMap((r) => [[r.start, 1], [r.end, -1]] as const).sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+  let inFlight = 0;
+  let most = 0;
+  for (const [, step] of edges) most = Math.max(most, (inFlight += step));
+  const span = Math.max(...rounds.map((r) => r.end)) - Math.min(...rounds.map((r) => r.start));
+  return { most, average: sum(rounds.map((r) => r.end - r.start)) / span };
+}
+
+function roundsOf(tracker: DeliveryTracker) {
+  const done = tracker.rounds.filter((r): r is Required<Round> => r.end !== undefined);
+  return {
+    count: done.length,
+    size: mean(done.map((r) => r.size)),
+    duration: mean(done.map((r) => r.end - r.start)),
+    ...overlapOf(done),
   };
 }
 
 /** Delivering alone: the worker started on a backlog of N; rounds, requests, statements on both sides. */
 async function deliveryPhase(run: Run, backlog: string[]) {
-  const { pair, tracker, fed, engine, fetches, receives } = run;
+  const { pair, tracker, engine, fetches, receives } = run;
   const { a, b } = pair;
   const N = backlog.length;
   progress(`${engine}: federation: delivering alone: the backlog of ${N} messages (${run.workerNote})…`);
-  tracker.reset();
-  tracker.expect(backlog, performance.now());
   for (const probe of [a.probe, b.probe]) {
     probe.reset();
     probe.recording = true;
   }
-  fetches.reset();
+  fetches.timings.reset();
   receives.reset();
   const connectionsBefore = b.connections();
-  const meter = new LoadMeter();
-  const start = performance.now();
-  pair.worker.start();
-  const waited = await tracker.waitAll(a.database.db, backlog, run.timeoutMs);
+  const meter = new LoadMeter(run.databases);
+  const waited = await deliverQueued(run, backlog, `${engine} federation delivery alone`);
   const load = meter.stop();
   a.probe.recording = false;
   b.probe.recording = false;
   const connectionsOpened = b.connections() - connectionsBefore;
-  if (!waited.done) notes.push(`${engine} federation delivery alone: only ${N - tracker.waiting} of ${N} delivered within ${fed.timeoutSeconds} s.`);
   await check(pair, backlog, `${engine} delivery alone`);
-  const rounds = tracker.rounds.filter((r) => r.completions.length > 0);
-  const all = tracker.rounds;
+  const received = sum(receives.sizes);
   return {
-    rate: waited.done ? N / ((waited.at - start) / 1000) : Number.NaN,
+    rate: waited.done ? N / waited.seconds : Number.NaN,
     load,
     failures: tracker.failures,
-    rounds: rounds.length,
-    roundSize: mean(rounds.map((r) => r.size)),
-    roundTime: mean(rounds.map((r) => Math.max(...r.completions) - r.claimStart)),
-    firstDone: mean(rounds.map((r) => Math.min(...r.completions) - r.claimEnd)),
-    spread: mean(rounds.map((r) => Math.max(...r.completions) - Math.min(...r.completions))),
-    pause: mean(all.slice(1).map((r, i) => r.claimStart - Math.max(all[i]!.claimEnd, ...all[i]!.completions))),
-    post: mean(fetches.durations),
-    maxInFlight: fetches.maxInFlight,
-    receive: mean(receives.stats.durations),
+    rounds: roundsOf(tracker),
+    requests: {
+      count: receives.sizes.length,
+      size: received / receives.sizes.length,
+      post: mean(fetches.timings.durations),
+      maxInFlight: fetches.timings.maxInFlight,
+      receiveAll: mean(receives.timings.durations),
+      /** receiveAll's time per message it received. */
+      receiveAllPerMessage: sum(receives.timings.durations) / received,
+    },
+    received,
     connectionsOpened,
     claim: a.probe.total('claim'),
     receiptKey: a.probe.total('signing key'),
     mark: a.probe.total('mark delivered'),
-    earlier: b.probe.total('earlier receipt'),
+    earlier: b.probe.total('earlier receipts'),
     senderKey: b.probe.total('signing key'),
     tx: b.probe.total('transaction'),
     insert: b.probe.total('inbox insert'),
   };
 }
+
+/** Request bodies as A's worker builds them: at most `most` envelopes each, and no longer than `limit` (what B's batch route accepts). */
+function batchBodies(envelopes: readonly string[], most: number, limit: number): string[] {
+  const bodies: string[] = [];
+  let batch: string[] = [];
+  let length = 0;
+  const empty = JSON.stringify({ envelopes: [] }).length;
+  for (const envelope of envelopes) {
+    const grown = length + envelope.length + 3; // its quotes and a comma: envelopes are compact JWE, nothing to escape
+    if (batch.length >= most || (batch.length > 0 && grown > limit)) {
+      bodies.push(JSON.stringify({ envelopes: batch }));
+      batch = [];
+    }
+    length = batch.length === 0 ? empty + envelope.length + 3 : grown;
+    batch.push(envelope);
+  }
+  if (batch.length > 0) bodies.push(JSON.stringify({ envelopes: batch }));
+  return bodies;
+}
+
+/** Messages an answer of B's batch route receipts for the first time. */
+function freshReceipts(answer: string): number {
+  const { results } = JSON.parse(answer) as { results?: { receipt?: string; duplicate?: boolean }[] };
+  return (results ?? []).filter((r) => r.receipt && !r.duplicate).length;
+}
+
+/**
+ * Receiving alone: B's part of the delivery, without A's. N messages are queued on A with its worker
+ * stopped, and their envelopes posted to B's batch route by the bench, in the requests A's worker
+ * would send, as many in flight as it has rounds. A's worker then delivers them as usual: B answers
+ * with the receipts it already gave, applying nothing twice, and the usual checks follow.
+ */
+async function receivingPhase(run: Run) {
+  const { pair, fed, engine } = run;
+  const { a, b, delivery } = pair;
+  progress(`${engine}: federation: receiving alone: ${fed.messages} messages queued on A, posted to B by the bench…`);
+  await pair.worker.stop();
+  const ids = await enqueueAll(pair, bulk(fed), run.payload);
+  const { rows } = await a.database.db.query<{ envelope: string }>('SELECT envelope FROM outbox WHERE msg_id = ANY($1::uuid[]) ORDER BY created_at', [ids]);
+  const bodies = batchBodies(rows.map((r) => r.envelope), Math.min(delivery.batchSize, MAX_BATCH), batchBodyLimit(b.config.federation.inboxLimit));
+  const url = `${b.url}${INBOX_BATCH_PATH}`;
+  const answers: string[] = [];
+  const meter = new LoadMeter(run.databases);
+  const start = performance.now();
+  await forEachInFlight(bodies, delivery.lanes, async (body) => {
+    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    answers.push(await response.text());
+  });
+  const seconds = (performance.now() - start) / 1000;
+  const load = meter.stop();
+  const receipted = sum(answers.map(freshReceipts));
+  if (receipted !== ids.length) notes.push(`${engine} receiving alone: B receipted ${receipted} of ${ids.length} messages (first answer: ${answers[0]?.slice(0, 200)}).`);
+  await deliverQueued(run, ids, `${engine} federation receiving alone, delivered again`);
+  await check(pair, ids, `${engine} receiving alone`);
+  return { rate: ids.length / seconds, load, requests: bodies.length };
+}
+
+/* ---------------------------------------------------------------- where the CPU goes */
+
+/** CPU time per message, in ms: this process, its main thread, and the PostgreSQL backends of the databases named (none for PGlite, which runs in the process). */
+interface Cpu {
+  process: number;
+  mainThread: number;
+  database: number;
+}
+
+const cpuOf = (load: Load, messages: number, databases: readonly string[] = []): Cpu => ({
+  process: load.processCpu / messages,
+  mainThread: load.mainThreadCpu / messages,
+  database: sum(databases.map((name) => load.databaseCpu.get(name) ?? 0)) / messages,
+});
+const plus = (x: Cpu, y: Cpu): Cpu => ({ process: x.process + y.process, mainThread: x.mainThread + y.mainThread, database: x.database + y.database });
+const scaled = (x: Cpu, factor: number): Cpu => ({ process: x.process * factor, mainThread: x.mainThread * factor, database: x.database * factor });
+/** What a node's machine spends: its process and its database. */
+const machineCpu = (x: Cpu) => x.process + x.database;
+
+/**
+ * The CPU per message of each node. A alone queues (queueing alone) and B alone receives (receiving
+ * alone); what delivering costs A is delivering alone (both nodes in this process) less receiving
+ * alone. Each node's database backends are told apart by their database, so they are counted directly.
+ */
+function cpuByNode(phases: { queueing: Load; delivering: Load; receiving: Load }, messages: number, backends: { a: string[]; b: string[] }) {
+  const queueing = cpuOf(phases.queueing, messages, backends.a);
+  const bothDelivering = cpuOf(phases.delivering, messages);
+  const b = cpuOf(phases.receiving, messages, backends.b);
+  const delivering: Cpu = {
+    process: bothDelivering.process - b.process,
+    mainThread: bothDelivering.mainThread - b.mainThread,
+    database: cpuOf(phases.delivering, messages, backends.a).database,
+  };
+  return { a: plus(queueing, delivering), b, queueing, delivering };
+}
+
+/**
+ * What one node could carry on a machine of `cores` of its own, from its CPU per message: its cores
+ * shared by its process and its database, and its main thread (JavaScript, and PGlite) on one core.
+ */
+function capacity(cpu: Cpu, cores: number): { rate: number; bound: string } {
+  if (!(cpu.process > 0)) return { rate: Number.NaN, bound: 'no CPU measured' };
+  const byCores = (cores * 1000) / machineCpu(cpu);
+  const byMainThread = 1000 / cpu.mainThread;
+  return byMainThread < byCores ? { rate: byMainThread, bound: 'its main thread' } : { rate: byCores, bound: `${cores} cores` };
+}
+
+/**
+ * What the pair could carry with a machine per node: the lesser node. Queueing and delivering at once
+ * (end to end) may cost more per message than the phases apart: then both nodes' CPU is scaled up by
+ * as much, so that the projection never assumes less CPU than the pair spent end to end.
+ */
+function projection(nodes: { a: Cpu; b: Cpu }, endToEnd: number, cores: number) {
+  const factor = Math.max(1, endToEnd / (machineCpu(nodes.a) + machineCpu(nodes.b)));
+  const a = capacity(scaled(nodes.a, factor), cores);
+  const b = capacity(scaled(nodes.b, factor), cores);
+  return { rate: Math.min(a.rate, b.rate), a, b, factor };
+}
+
+/* ---------------------------------------------------------------- the part */
 
 export async function benchFederation(engine: Engine, settings: BenchSettings): Promise<void> {
   const fed = federationSettings(engine);
@@ -610,12 +788,11 @@ export async function benchFederation(engine: Engine, settings: BenchSettings): 
     pair,
     tracker: new DeliveryTracker(a.probe),
     fetches,
-    receives: probeReceive(b, fed.delayMs),
+    receives: probeReceiveAll(b, fed.delayMs),
     payload: (i: number) => ({ note: 'benchmark', seq: i, filler }),
     timeoutMs: fed.timeoutSeconds * 1000,
-    workerNote:
-      `batch ${delivery.batchSize}, idle poll ${delivery.idlePollMs} ms${fed.delivery ? ' (set by BENCH_FED_*, not the node\'s default)' : ''}` +
-      `${fed.delayMs ? `, ${num(fed.delayMs)} ms added before each request to B is handled` : ''}`,
+    databases: [a.database.name, b.database.name].filter((name): name is string => name !== undefined),
+    workerNote: `${describeDelivery(fed)}${fed.delayMs ? `, ${num(fed.delayMs)} ms added before each request to B is handled` : ''}`,
   };
   const N = fed.messages;
   section(`${a.database.label.replace(/, fresh database\)$/, ', a fresh database per node)')} — federation A → B`);
@@ -633,6 +810,7 @@ export async function benchFederation(engine: Engine, settings: BenchSettings): 
     const paced = fed.pacedSeconds > 0 && Number.isFinite(e2e.rate) ? await pacedPhase(run, Math.max(1, Math.round(e2e.rate / 2))) : undefined;
     const q = await queueingPhase(run);
     const d = await deliveryPhase(run, q.ids);
+    const r = await receivingPhase(run);
     const failures = e2e.failures + d.failures;
     if (failures) notes.push(`${engine} federation: ${failures} delivery attempts failed and were retried (last: ${run.tracker.lastFailure}).`);
 
@@ -640,18 +818,22 @@ export async function benchFederation(engine: Engine, settings: BenchSettings): 
     const perMsg = (rate: number) => 1000 / rate;
     const msgs = (rate: number) => `${num(rate)} msg/s`;
     const cost = (rate: number) => `${num(perMsg(rate), ' ms')}/msg`;
-    /** How busy the machine was, and the CPU the rest of it (the database server, anything else running) spent per message. */
+    /** How busy the machine was, and the CPU the database server and the rest of the machine (anything else running) spent per message. */
     const server = engine === 'postgres' && localServer(settings.databaseUrl);
+    const backends = (peer: BenchPeer) => (server && peer.database.name ? [peer.database.name] : []);
+    const nodeBackends = { a: backends(a), b: backends(b) };
     const busy = (load: Load) =>
-      `${server ? `PostgreSQL ${num(load.postgresCpu / N, ' ms')}/msg, ` : ''}rest of the machine ${num((load.machineBusy - load.processCpu - (server ? load.postgresCpu : 0)) / N, ' ms')}/msg; ` +
+      `${server ? `PostgreSQL ${num(load.postgresCpu / N, ' ms')}/msg (A's backends ${num(cpuOf(load, N, nodeBackends.a).database, ' ms')}, B's ${num(cpuOf(load, N, nodeBackends.b).database, ' ms')}), ` : ''}` +
+      `rest of the machine ${num((load.machineBusy - load.processCpu - (server ? load.postgresCpu : 0)) / N, ' ms')}/msg; ` +
       `machine ${pct(load.machineShare)} busy; event loop ${pct(load.eventLoop)} busy`;
     const cpu = (load: Load) => `${num(load.processCpu / N, ' ms')}/msg${Number.isFinite(load.mainThreadCpu) ? ` (main thread ${num(load.mainThreadCpu / N, ' ms')})` : ''}`;
     const inFlight = `${delivery.batchSize} in flight`;
+    const queueing = describeQueueing(fed);
 
     row(
       'Federation end to end: messages/s, A → B with receipts',
       msgs(e2e.rate),
-      `${N} messages, ${Math.ceil(N / fed.txBatch)} transactions of ${fed.txBatch}; target ${num(TARGET_RATE)} msg/s`,
+      `${N} messages, ${queueing}; target ${num(TARGET_RATE)} msg/s`,
       `${ratio(e2e.rate, TARGET_RATE)} of target${engine === 'pglite' ? ' (set for a server)' : ''}`,
     );
     row('Federation end to end vs the cryptography alone', msgs(e2e.rate), `crypto ${msgs(crypto.fullConcurrent.rate)} (${inFlight})`, ratio(e2e.rate, crypto.fullConcurrent.rate));
@@ -664,54 +846,102 @@ export async function benchFederation(engine: Engine, settings: BenchSettings): 
     row('Federation end to end vs bare INSERT + COMMIT', msgs(e2e.rate), `bare INSERT ${num(inserts.single.rate)} rows/s (1 at a time)`, ratio(e2e.rate, inserts.single.rate));
     row('Federation end to end: latency p50 / p99 / mean (commit → receipt stored)', ms(e2e.latency), `all ${N} queued at once: mostly time in the queue`);
     row('Federation end to end: same, from the outbox (created_at → delivered_at)', ms(e2e.columns), `database clock; created_at is when the transaction of ${fed.txBatch} began`);
-    row('Federation end to end: time to queue all / to deliver all', `${num(e2e.queueSeconds, ' s')} / ${num(e2e.seconds, ' s')}`, `A's worker: ${run.workerNote}`);
-    row('Federation end to end: CPU per message, this process (both nodes)', cpu(e2e.load), busy(e2e.load), `crypto alone ${num(crypto.cpu.fullConcurrent, ' ms')}/msg`);
+    row(
+      'Federation end to end: time to queue all / to deliver all',
+      `${num(e2e.queueSeconds, ' s')} / ${num(e2e.seconds, ' s')}`,
+      `A's worker: ${run.workerNote}`,
+      `${e2e.rounds.count} rounds × ${num(e2e.rounds.size)} msgs, up to ${e2e.rounds.most} in flight`,
+    );
+    row('Federation end to end: CPU per message, this process (both nodes)', cpu(e2e.load), busy(e2e.load), `crypto alone ${num(crypto.fullConcurrent.cpu, ' ms')}/msg`);
 
     row('Lone message: latency p50 / p99 / mean (idle pair, commit → receipt stored)', ms(lone), `crypto alone, sequential ${ms(crypto.full)}`, `×${num(lone.mean / crypto.full.mean)} (means)`);
     if (paced) {
       row(`Paced, one message per transaction at ${num(paced.target)}/s: latency p50 / p99 / mean`, ms(paced.latency), `${msgs(paced.rate)} reached; lone message ${num(lone.mean, ' ms')} (mean)`, `×${num(paced.latency.mean / lone.mean)} (means)`);
     }
 
-    row('Baseline: crypto alone, seal (sign + encrypt), sequential', msgs(crypto.seal.rate), `${num(crypto.seal.mean, ' ms')} each, CPU ${num(crypto.cpu.seal, ' ms')}`);
-    row('Baseline: crypto alone, open (decrypt + verify), sequential', msgs(crypto.open.rate), `${num(crypto.open.mean, ' ms')} each, CPU ${num(crypto.cpu.open, ' ms')}`);
-    row('Baseline: crypto alone, receipt sign + verify, sequential', msgs(crypto.receipt.rate), `${num(crypto.receipt.mean, ' ms')} each, CPU ${num(crypto.cpu.receipt, ' ms')}`);
-    row('Baseline: crypto alone, whole path (the three above), sequential', msgs(crypto.full.rate), `${ms(crypto.full)}, CPU ${num(crypto.cpu.full, ' ms')}`);
-    row(`Baseline: crypto alone, whole path, ${inFlight}`, msgs(crypto.fullConcurrent.rate), `CPU ${num(crypto.cpu.fullConcurrent, ' ms')}/msg`, `${ratio(crypto.fullConcurrent.rate, crypto.full.rate)} of sequential`);
-    row(`Baseline: crypto alone, open + receipt (B's and A's part of a delivery), ${inFlight}`, msgs(crypto.deliverConcurrent.rate), `CPU ${num(crypto.cpu.deliverConcurrent, ' ms')}/msg`);
+    const step = (name: string, m: Costed) => row(`Baseline: crypto alone, ${name}, sequential`, msgs(m.rate), `${num(m.mean, ' ms')} each, CPU ${num(m.cpu, ' ms')}`);
+    step('seal (A: sign + encrypt)', crypto.seal);
+    step('open (B: decrypt + verify)', crypto.open);
+    step('receipt sign (B)', crypto.receiptSign);
+    step('receipt verify (A)', crypto.receiptVerify);
+    row('Baseline: crypto alone, whole path (the four above), sequential', msgs(crypto.full.rate), `${ms(crypto.full)}, CPU ${num(crypto.full.cpu, ' ms')}`);
+    row(`Baseline: crypto alone, whole path, ${inFlight}`, msgs(crypto.fullConcurrent.rate), `CPU ${num(crypto.fullConcurrent.cpu, ' ms')}/msg`, `${ratio(crypto.fullConcurrent.rate, crypto.full.rate)} of sequential`);
+    row(`Baseline: crypto alone, open + receipt (B's and A's part of a delivery), ${inFlight}`, msgs(crypto.deliverConcurrent.rate), `CPU ${num(crypto.deliverConcurrent.cpu, ' ms')}/msg`);
     row('Baseline: bare INSERT (envelope-sized row), one COMMIT each, 1 at a time', `${num(inserts.single.rate)} rows/s`, ms(inserts.single));
     if (inserts.parallel) row(`Baseline: bare INSERT, one COMMIT each, ${dbConcurrency} at a time`, `${num(inserts.parallel.rate)} rows/s`, ms(inserts.parallel), `${ratio(inserts.parallel.rate, inserts.single.rate)} of 1 at a time`);
     row(`Baseline: bare INSERT, ${fed.txBatch} per transaction`, `${num(inserts.batchedRate)} rows/s`, '', `${ratio(inserts.batchedRate, inserts.single.rate)} of one COMMIT each`);
 
-    const lookups = (q.peer.ms + q.key.ms) / N;
-    const inserted = q.insert.ms / N;
-    row(`Queueing alone (seal + INSERT, ${fed.txBatch} per transaction): messages/s`, msgs(q.rate), `seal alone ${msgs(crypto.seal.rate)}; bare INSERT ${fed.txBatch}/tx ${num(inserts.batchedRate)} rows/s`, `${ratio(q.rate, crypto.seal.rate)} of seal alone`);
+    // Each producer is always busy, so the time a producer spends per message is producers ÷ rate.
+    const producerMs = fed.producers * perMsg(q.rate);
+    row(`Queueing alone (seal + INSERT; ${queueing}): messages/s`, msgs(q.rate), `seal alone ${msgs(crypto.seal.rate)}; bare INSERT ${fed.txBatch}/tx ${num(inserts.batchedRate)} rows/s`, `${ratio(q.rate, crypto.seal.rate)} of seal alone`);
     row(
-      'Queueing alone: per message, look-ups (peer, key) / INSERT / the rest',
-      cost(q.rate),
-      `${num(lookups, ' ms')} / ${num(inserted, ' ms')} / ${num(perMsg(q.rate) - lookups - inserted, ' ms')} (seal, BEGIN/COMMIT, JS)`,
-      `${num((q.peer.count + q.key.count + q.insert.count) / N)} statements per message`,
+      'Queueing alone: per message, in a producer: encryption key / INSERT / the rest',
+      `${num(producerMs, ' ms')}/msg`,
+      `${num(q.key.ms / N, ' ms')} / ${num(q.insert.ms / N, ' ms')} / ${num(producerMs - (q.key.ms + q.insert.ms) / N, ' ms')} (seal, BEGIN/COMMIT, waiting for the others, JS)`,
+      `${num((q.key.count + q.insert.count) / N)} statements per message`,
     );
-    row('Queueing alone: CPU per message, this process', cpu(q.load), busy(q.load), `seal alone ${num(crypto.cpu.seal, ' ms')}/msg`);
+    row('Queueing alone: CPU per message, this process (A alone)', cpu(q.load), busy(q.load), `seal alone ${num(crypto.seal.cpu, ' ms')}/msg`);
 
+    const { rounds, requests } = d;
+    const aStatements = d.claim.mean + d.receiptKey.mean + d.mark.mean;
+    const perRequest = (count: number) => num(count / requests.count);
     row('Delivering alone (a backlog, with receipts): messages/s', msgs(d.rate), `open + receipt alone ${msgs(crypto.deliverConcurrent.rate)} (${inFlight})`, ratio(d.rate, crypto.deliverConcurrent.rate));
     row(
-      'Delivering alone: rounds of the worker (claim → last receipt stored)',
-      `${num(d.rounds)} × ${num(d.roundSize)} msgs`,
-      `${num(d.roundTime, ' ms')} each: claim ${num(d.claim.mean, ' ms')}, first receipt after ${num(d.firstDone, ' ms')}, last ${num(d.spread, ' ms')} later`,
-      `pause between rounds ${num(d.pause, ' ms')}`,
+      'Delivering alone: rounds of the worker (claim → marked delivered)',
+      `${rounds.count} × ${num(rounds.size)} msgs`,
+      `${num(rounds.duration, ' ms')} each: A's statements ${num(aStatements, ' ms')}, request to B ${num(requests.post, ' ms')}, ` +
+        `the rest ${num(rounds.duration - aStatements - requests.post, ' ms')} (receipts verified, waiting for the main thread)`,
+      `up to ${rounds.most} rounds in flight (${delivery.lanes} lanes), ${num(rounds.average)} on average`,
     );
     row(
-      'Delivering alone: per message, A → B POST (round trip) / B receive()',
-      `${num(d.post, ' ms')} / ${num(d.receive, ' ms')}`,
-      `up to ${d.maxInFlight} requests in flight; ${d.connectionsOpened} new TCP connections for ${N} requests`,
+      'Delivering alone: A → B requests: POST round trip / B receiveAll(), per request',
+      `${num(requests.post, ' ms')} / ${num(requests.receiveAll, ' ms')}`,
+      `${requests.count} requests × ${num(requests.size)} msgs, up to ${requests.maxInFlight} in flight; ${d.connectionsOpened} new TCP connections`,
+      `per message ${num(requests.post / requests.size, ' ms')} / ${num(requests.receiveAllPerMessage, ' ms')}`,
     );
     row(
-      'Delivering alone: per message, B database: earlier receipt? / sender key / transaction',
+      'Delivering alone: B database, per request: earlier receipts / sender key / transaction',
       `${num(d.earlier.mean, ' ms')} / ${num(d.senderKey.mean, ' ms')} / ${num(d.tx.mean, ' ms')}`,
-      `in the transaction: inbox INSERT ${num(d.insert.mean, ' ms')}`,
+      `in the transaction: inbox bulk INSERT ${num(d.insert.mean, ' ms')}; per message, the transaction ${num(d.tx.ms / d.received, ' ms')}`,
+      `${perRequest(d.earlier.count)} / ${perRequest(d.senderKey.count)} / ${perRequest(d.tx.count)} per request`,
     );
-    row('Delivering alone: per message, A database: receipt key / mark delivered', `${num(d.receiptKey.mean, ' ms')} / ${num(d.mark.mean, ' ms')}`);
-    row('Delivering alone: CPU per message, this process (both nodes)', cpu(d.load), busy(d.load), `open + receipt alone ${num(crypto.cpu.deliverConcurrent, ' ms')}/msg`);
+    row(
+      'Delivering alone: A database, per round: claim / receipt key / mark delivered',
+      `${num(d.claim.mean, ' ms')} / ${num(d.receiptKey.mean, ' ms')} / ${num(d.mark.mean, ' ms')}`,
+      `per message ${num((d.claim.ms + d.receiptKey.ms + d.mark.ms) / N, ' ms')}`,
+      `${num(d.claim.count / rounds.count)} / ${num(d.receiptKey.count / rounds.count)} / ${num(d.mark.count / rounds.count)} per round`,
+    );
+    row('Delivering alone: CPU per message, this process (both nodes)', cpu(d.load), busy(d.load), `open + receipt alone ${num(crypto.deliverConcurrent.cpu, ' ms')}/msg`);
+
+    row(
+      "Receiving alone (B; A's requests replayed by the bench): messages/s",
+      msgs(r.rate),
+      `${r.requests} requests, up to ${delivery.lanes} in flight; open + receipt alone ${msgs(crypto.deliverConcurrent.rate)} (${inFlight})`,
+      ratio(r.rate, crypto.deliverConcurrent.rate),
+    );
+    row('Receiving alone: CPU per message, this process (B alone)', cpu(r.load), busy(r.load), `open + receipt sign alone ${num(crypto.open.cpu + crypto.receiptSign.cpu, ' ms')}/msg`);
+
+    const nodes = cpuByNode({ queueing: q.load, delivering: d.load, receiving: r.load }, N, nodeBackends);
+    const bothNodes = machineCpu(nodes.a) + machineCpu(nodes.b);
+    const endToEnd = machineCpu(cpuOf(e2e.load, N, [...nodeBackends.a, ...nodeBackends.b]));
+    const counted = engine === 'pglite' ? 'PGlite included' : server ? 'this process + its PostgreSQL backends' : 'the database server, elsewhere, not counted';
+    row(
+      `CPU per message by node (${counted}): A (queueing + delivering) / B (receiving)`,
+      `${num(machineCpu(nodes.a), ' ms')} / ${num(machineCpu(nodes.b), ' ms')}`,
+      `A: queueing ${num(machineCpu(nodes.queueing), ' ms')} + delivering ${num(machineCpu(nodes.delivering), ' ms')} (delivering alone − receiving alone); ` +
+        `main thread A ${num(nodes.a.mainThread, ' ms')} / B ${num(nodes.b.mainThread, ' ms')}; ` +
+        `crypto alone A ${num(crypto.seal.cpu + crypto.receiptVerify.cpu, ' ms')} / B ${num(crypto.open.cpu + crypto.receiptSign.cpu, ' ms')}`,
+      `A + B ${num(bothNodes, ' ms')}; end to end ${num(endToEnd, ' ms')} (${ratio(endToEnd, bothNodes)})`,
+    );
+    const cores = availableParallelism();
+    const projected = projection(nodes, endToEnd, cores);
+    row(
+      `Projected per pair, one machine per node (${cores} cores each, CPU only)`,
+      msgs(projected.rate),
+      `A ${msgs(projected.a.rate)} (bound: ${projected.a.bound}), B ${msgs(projected.b.rate)} (bound: ${projected.b.bound})` +
+        `${projected.factor > 1 ? `; CPU scaled ×${num(projected.factor)} to what end to end spent` : ''}`,
+      `${ratio(projected.rate, TARGET_RATE)} of target; ${ratio(projected.rate, e2e.rate)} of end to end here`,
+    );
   } finally {
     fetches.uninstall();
     await release(pair);

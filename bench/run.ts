@@ -6,8 +6,7 @@
  * BENCH_ONLY=foundation or BENCH_ONLY=federation runs one part alone. See bench/README.md.
  */
 import { availableParallelism, cpus, loadavg, platform, release as osRelease, totalmem } from 'node:os';
-import { DEFAULT_DELIVERY } from '../src/federation/outbox.ts';
-import { benchFederation, federationSettings } from './federation.ts';
+import { benchFederation, describeDelivery, describeQueueing, federationSettings } from './federation.ts';
 import {
   checkFailures, closeAll, keep, latencyRatio, ms, notes, num, pct, printTable, progress, ratio, release, row, rps, section,
 } from './report.ts';
@@ -165,8 +164,9 @@ async function main() {
     console.log(
       `Federation: nodes A and B in this process, each over its own fresh database and on its own HTTP server (127.0.0.1), trusting each other; ` +
         `A sends federation.ping messages (JWS EdDSA in JWE ECDH-ES+A256KW/A256GCM, ${fed.payloadBytes} bytes of payload filler) to B, ` +
-        `its worker delivering them (${fed.delivery ? `batch ${fed.delivery.batchSize}, idle poll ${fed.delivery.idlePollMs} ms, set by BENCH_FED_*` : `the node's own: batch ${DEFAULT_DELIVERY.batchSize}, idle poll ${DEFAULT_DELIVERY.idlePollMs} ms`}) ` +
-        `and storing B's signed receipt once verified. ${process.env.BENCH_FED_MESSAGES ? num(fed.messages) : '1,000 (PGlite) or 2,000 (server)'} messages per bulk phase (BENCH_FED_MESSAGES). ` +
+        `its worker delivering them in batches, one request per round (${describeDelivery(fed)}), ` +
+        `and storing B's signed receipts once verified. ${process.env.BENCH_FED_MESSAGES ? num(fed.messages) : '1,000 (PGlite) or 2,000 (server)'} messages per bulk phase (BENCH_FED_MESSAGES), ` +
+        `queued by ${describeQueueing(fed)} (BENCH_FED_PRODUCERS, BENCH_FED_TX_BATCH). ` +
         `A message's latency runs from the commit of its transaction to the storing of its receipt, both seen in this process.`,
     );
   }

@@ -646,14 +646,19 @@ export async function timedLoop(concurrency: number, seconds: number, operation:
   return summarise(latencies, { rateBy: 'window', concurrency, seconds: (performance.now() - begun) / 1000 });
 }
 
-/** Machine and process load over a phase: CPU of this process, of PostgreSQL's processes and of the whole machine, and the event loop. */
+/**
+ * Machine and process load over a phase: CPU of this process, of PostgreSQL's processes (and of the
+ * backends serving each of `databases`) and of the whole machine, and the event loop.
+ */
 export class LoadMeter {
   private readonly cpu = process.cpuUsage();
   private readonly machine = machineTimes();
-  private readonly postgres = postgresCpu();
+  private readonly postgres = postgresProcesses();
   private readonly mainThread = mainThreadCpu();
   private readonly loop = performance.eventLoopUtilization();
   private readonly begun = performance.now();
+
+  constructor(private readonly databases: readonly string[] = []) {}
 
   stop() {
     const wall = performance.now() - this.begun;
@@ -661,6 +666,7 @@ export class LoadMeter {
     const machine = machineTimes();
     const busy = machine.busy - this.machine.busy;
     const total = busy + machine.idle - this.machine.idle;
+    const postgres = postgresSpent(this.postgres, postgresProcesses(), this.databases);
     return {
       /** Wall time, ms. */
       wall,
@@ -668,8 +674,10 @@ export class LoadMeter {
       processCpu: (cpu.user + cpu.system) / 1000,
       /** CPU time of this process's main thread (JavaScript, PGlite), ms (NaN where /proc cannot tell). */
       mainThreadCpu: mainThreadCpu() - this.mainThread,
-      /** CPU time of the PostgreSQL server's processes on this machine, ms (NaN where /proc cannot tell). */
-      postgresCpu: postgresCpu() - this.postgres,
+      /** CPU time of the PostgreSQL server's processes on this machine, every client's, ms (NaN where /proc cannot tell). */
+      postgresCpu: postgres.all,
+      /** CPU time of the backends serving each of the databases named, ms. */
+      databaseCpu: postgres.byDatabase,
       /** Busy CPU time of the whole machine, ms (all processes, all cores). */
       machineBusy: busy,
       /** Share of the machine's cores that was busy. */
@@ -708,27 +716,51 @@ function mainThreadCpu(): number {
   }
 }
 
-/**
- * CPU time used so far by the processes named postgres on this machine (server, backends), in ms,
- * from /proc (Linux; clock ticks of 10 ms). A backend that exits during a phase takes its time with
- * it, but the nodes' pools keep theirs open. NaN elsewhere.
- */
-function postgresCpu(): number {
-  if (process.platform !== 'linux') return Number.NaN;
-  let ms = 0;
+/** A process named postgres: its CPU time so far, in ms, and its title (a backend's names its database). */
+interface PostgresProcess {
+  cpu: number;
+  title: string;
+}
+
+/** The processes named postgres on this machine (server, backends), from /proc; undefined where /proc cannot tell (not Linux). */
+function postgresProcesses(): Map<string, PostgresProcess> | undefined {
+  if (process.platform !== 'linux') return undefined;
+  const found = new Map<string, PostgresProcess>();
   try {
     for (const pid of readdirSync('/proc')) {
       if (!/^\d+$/.test(pid)) continue;
       try {
         const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
         if (!stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).startsWith('postgres')) continue;
-        ms += statCpu(stat);
+        found.set(pid, { cpu: statCpu(stat), title: readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ') });
       } catch {
         // the process has gone
       }
     }
   } catch {
-    return Number.NaN;
+    return undefined;
   }
-  return ms;
+  return found;
+}
+
+/**
+ * CPU time spent by postgres processes between two readings, in ms: in all, and by the backends of
+ * each database named (a backend's title reads "postgres: …: user database host state"). A process
+ * that exited in between takes its time with it: other clients of a shared server come and go, so
+ * their share can only be undercounted; a busy node keeps its pool's backends.
+ */
+function postgresSpent(before: Map<string, PostgresProcess> | undefined, after: Map<string, PostgresProcess> | undefined, databases: readonly string[]) {
+  const byDatabase = new Map(databases.map((name) => [name, 0]));
+  if (!before || !after) return { all: Number.NaN, byDatabase };
+  let all = 0;
+  for (const [pid, now] of after) {
+    const earlier = before.get(pid);
+    // A process id reused by a newer process: all of its time is new.
+    const spent = earlier && earlier.cpu <= now.cpu ? now.cpu - earlier.cpu : now.cpu;
+    all += spent;
+    const words = now.title.split(/\s+/);
+    const database = databases.find((name) => words.includes(name));
+    if (database) byDatabase.set(database, byDatabase.get(database)! + spent);
+  }
+  return { all, byDatabase };
 }
