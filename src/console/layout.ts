@@ -21,7 +21,7 @@ export interface PageContext {
  * Wraps every text put into a sentence in Unicode bidi isolates, so that it keeps its own direction:
  * without them "Jean (ICPO)" in an Arabic sentence shows as "(Jean (ICPO", and a path loses its leading slash.
  */
-function isolated(values: Values): Values {
+export function isolated(values: Values): Values {
   return Object.fromEntries(Object.entries(values).map(([name, value]) => [name, typeof value === 'string' ? `\u2068${value}\u2069` : value]));
 }
 
@@ -31,12 +31,13 @@ export function pageContext(request: FastifyRequest, node: NodeIdentity): PageCo
   return { locale, t: (key, values) => translate(key, values && isolated(values)), request, node };
 }
 
-function languageSwitch({ locale, t, request }: PageContext): SafeHtml {
-  const here = encodeURIComponent(request.url);
-  return html`<nav class="languages" aria-label="${t('lang.label')}"><ul>${LOCALES.map((code) =>
+/** Links to the same page in each language; `here` is the page to come back to, the URL of the request unless it was a form's answer. */
+export function languageSwitch(locale: Locale, label: string, here: string): SafeHtml {
+  const next = encodeURIComponent(here);
+  return html`<nav class="languages" aria-label="${label}"><ul>${LOCALES.map((code) =>
     code === locale
       ? html`<li><span lang="${code}" aria-current="true">${ENDONYMS[code]}</span></li>`
-      : html`<li><a href="/lang/${code}?next=${here}" lang="${code}" hreflang="${code}">${ENDONYMS[code]}</a></li>`,
+      : html`<li><a href="/lang/${code}?next=${next}" lang="${code}" hreflang="${code}">${ENDONYMS[code]}</a></li>`,
   )}</ul></nav>`;
 }
 
@@ -67,7 +68,7 @@ export function page(context: PageContext, title: string, body: SafeHtml, option
 <a class="skip" href="#main">${t('skip')}</a>
 <header>
 <p class="brand"><a href="/">${t('app.name')}</a> <span>${t('app.tagline')}</span></p>
-${languageSwitch(context)}
+${languageSwitch(locale, t('lang.label'), context.request.url)}
 ${account(context)}
 </header>
 <main id="main" tabindex="-1" ${options.tables ? html`class="tables"` : ''}>

@@ -12,6 +12,8 @@ import { type SafeHtml, html } from '../platform/http/html.ts';
 import { HttpProblem } from '../platform/http/problem.ts';
 import type { HttpServer } from '../platform/http/server.ts';
 import { StringEnum } from '../platform/schema.ts';
+import { REPORT_HANDLERS } from '../prevention/routes.ts';
+import { QUEUE_PAGE } from '../prevention/staff-pages.ts';
 import { federationLinks } from './federation-pages.ts';
 import { type NodeIdentity, type PageContext, page, pageContext } from './layout.ts';
 import { LOCALE_COOKIE, safeLocalPath } from './locale.ts';
@@ -71,6 +73,7 @@ ${roles.length ? html`<ul>${roles.map((role) => html`<li>${t(`role.${role}`)}</l
 <ul>${tasks}</ul>
 ${roles.includes('node_admin') ? html`<h2>${t('home.federation')}</h2>
 ${federationLinks(context)}` : ''}
+${roles.some((role) => REPORT_HANDLERS.includes(role)) ? html`<p><a href="${QUEUE_PAGE}">${t('home.reports')}</a></p>` : ''}
 <p><a href="/api/docs">${t('home.api')}</a></p>
 <p>${t('home.session', { time: expires })}</p>`);
 }

@@ -13,6 +13,7 @@ import type { Database } from '../platform/db/database.ts';
 import { type HttpServer, createHttpServer } from '../platform/http/server.ts';
 import { Federation } from '../federation/service.ts';
 import { federationRoutes } from '../federation/routes.ts';
+import { installPrevention, withPublicErrorPages } from '../prevention/install.ts';
 import { healthRoute } from './health.ts';
 
 export const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -25,7 +26,7 @@ export async function buildApp(config: NodeConfig, db: Database, logger: Logger,
     bodyLimit: config.bodyLimit,
     title: `Entraide node ${config.nodeId}`,
     version: VERSION,
-    renderErrorPage: renderErrorPage(node),
+    renderErrorPage: withPublicErrorPages(renderErrorPage(node)),
   });
   const login = new LoginService(db, { passwordCost: config.passwordCost, sessionHours: config.sessionHours });
   installGuard(app, db);
@@ -37,6 +38,7 @@ export async function buildApp(config: NodeConfig, db: Database, logger: Logger,
   const federation = await Federation.open(db, config, keySecret, logger);
   federationRoutes(app, federation, ADMIN);
   federationPages(app, federation, node);
+  installPrevention(app, db, config, node);
   app.addHook('onClose', () => federation.stop());
   await app.ready();
   return { app, federation };

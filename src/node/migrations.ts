@@ -5,4 +5,5 @@ export const MIGRATIONS = [
   ...migrationsIn('audit', new URL('../audit/migrations/', import.meta.url)),
   ...migrationsIn('identity', new URL('../identity/migrations/', import.meta.url)),
   ...migrationsIn('federation', new URL('../federation/migrations/', import.meta.url)),
+  ...migrationsIn('prevention', new URL('../prevention/migrations/', import.meta.url)),
 ];

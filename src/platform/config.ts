@@ -37,13 +37,25 @@ const ConfigSchema = Type.Object(
       },
       { additionalProperties: false },
     ),
+    prevention: Type.Object(
+      {
+        /** Reports the public may send from one network address in an hour. */
+        reportsPerHour: Type.Integer({ minimum: 1 }),
+        /** Where the public is sent to report child sexual abuse material: the State's own hotline if it has one. */
+        childHotlineUrl: Type.String({ pattern: '^https://' }),
+      },
+      { additionalProperties: false },
+    ),
   },
   { additionalProperties: false },
 );
 
 export type NodeConfig = Static<typeof ConfigSchema>;
 
-export type ConfigOverrides = Partial<Omit<NodeConfig, 'federation'>> & { federation?: Partial<NodeConfig['federation']> };
+export type ConfigOverrides = Partial<Omit<NodeConfig, 'federation' | 'prevention'>> & {
+  federation?: Partial<NodeConfig['federation']>;
+  prevention?: Partial<NodeConfig['prevention']>;
+};
 
 export class ConfigError extends Error {}
 
@@ -84,7 +96,12 @@ export function loadConfig(options: { file?: string | undefined; env?: NodeJS.Pr
     ...(fromFile.federation as object | undefined),
     ...options.overrides?.federation,
   };
-
+  merged.prevention = {
+    reportsPerHour: 20,
+    childHotlineUrl: 'https://www.inhope.org/what-we-do/how-to-report',
+    ...(fromFile.prevention as object | undefined),
+    ...options.overrides?.prevention,
+  };
   if (env.ENTRAIDE_NODE_ID) merged.nodeId = env.ENTRAIDE_NODE_ID;
   if (env.HOST) merged.host = env.HOST;
   if (env.PORT) merged.port = Number(env.PORT);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -9,7 +9,7 @@ import { en } from '../../src/console/locales/en.ts';
 import { fr } from '../../src/console/locales/fr.ts';
 import { LOCALES, type Locale } from '../../src/platform/i18n/locales.ts';
 import {
-  CATALOGS, assertAccessible, assertLanguage, heading, isFocused, launchBrowser, skipWithoutBrowser as skip, submitLogin, withPage,
+  CATALOGS, assertAccessible, assertLanguage, assertPng, heading, isFocused, launchBrowser, skipWithoutBrowser as skip, submitLogin, withPage,
 } from '../support/browser.ts';
 import { ADMIN, Api, type TestNode, startTestNode } from '../support/node.ts';
 
@@ -30,12 +30,6 @@ const ACCEPT_LANGUAGE: Record<Locale, string> = {
 const USER = { username: 'ines', displayName: 'Inès Duval (ICPO)', password: 'ines-secret-passphrase' };
 /** Names are set in the sentence inside Unicode bidi isolates (FSI … PDI), which keep their direction. */
 const welcome = (locale: Locale, name: string) => CATALOGS[locale]['home.title'].replace('{name}', `\u2068${name}\u2069`);
-
-async function assertPng(path: string): Promise<void> {
-  const bytes = await readFile(path);
-  assert.ok(bytes.length > 1000, `${path} is too small to be a page`);
-  assert.deepEqual([...bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], `${path} is not a PNG`);
-}
 
 describe('the console in a browser', { skip }, () => {
   let node: TestNode;

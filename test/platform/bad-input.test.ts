@@ -85,6 +85,18 @@ describe('bad input gets a 4xx problem and changes nothing', () => {
     assert.equal(problem.type, '/problems/invalid-encoding');
   });
 
+  test('the character U+0000, which no text column can hold, is refused wherever it hides in the body', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom('username', 'displayName', 'password'), fc.string({ maxLength: 10 }), async (field, around) => {
+        const problem = await refused('POST', '/api/v1/users', JSON.stringify({ ...VALID_USER, [field]: `${around}\u0000${around}` }), 'application/json', 400);
+        assert.equal(problem.type, '/problems/invalid-character');
+      }),
+      { numRuns: 20 },
+    );
+    const nested = await refused('POST', '/api/v1/prevention/reports', JSON.stringify({ type: 'phishing', whatHappened: 'x', identifiers: [{ kind: 'email', value: 'a\u0000@b.example' }] }), 'application/json', 400);
+    assert.equal(nested.type, '/problems/invalid-character');
+  });
+
   test('prototype-poisoning keys are refused', async () => {
     await refused('POST', '/api/v1/users', JSON.stringify(VALID_USER).replace('{', '{"__proto__":{"admin":true},'), 'application/json', 400);
   });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import axe from 'axe-core';
 import { type Browser, type BrowserContextOptions, type Page, chromium } from 'playwright-core';
 import { ar } from '../../src/console/locales/ar.ts';
@@ -65,3 +66,10 @@ export async function assertLanguage(page: Page, locale: Locale): Promise<void> 
 export const isFocused = async (page: Page, selector: string) => (await page.locator(`${selector}:focus`).count()) === 1;
 
 export const heading = (page: Page) => page.locator('h1').innerText();
+
+/** A screenshot that was really taken: a PNG large enough to hold a page. */
+export async function assertPng(path: string): Promise<void> {
+  const bytes = await readFile(path);
+  assert.ok(bytes.length > 1000, `${path} is too small to be a page`);
+  assert.deepEqual([...bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], `${path} is not a PNG`);
+}

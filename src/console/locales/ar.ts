@@ -56,6 +56,7 @@ export const ar: Record<MessageKey, string> = {
   'docs.access': 'من يحق له استدعاؤها',
   'docs.public': 'الجميع',
   'home.federation': 'الاتحاد',
+  'home.reports': 'بلاغات الجمهور',
   'fed.nav': 'الاتحاد',
   'fed.peers.title': 'قائمة الثقة',
   'fed.peers.intro': 'العُقد التي تتبادل معها هذه العقدة الرسائل. تُرفض رسائل العقدة المعلّقة، ولا يُرسل إليها شيء حتى يُعاد تفعيلها.',

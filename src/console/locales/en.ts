@@ -54,6 +54,7 @@ export const en = {
   'docs.access': 'Who may call it',
   'docs.public': 'Anyone',
   'home.federation': 'Federation',
+  'home.reports': 'Reports from the public',
   'fed.nav': 'Federation',
   'fed.peers.title': 'Trust list',
   'fed.peers.intro': 'The nodes this node exchanges messages with. Messages from a suspended node are refused, and nothing is sent to it until it is activated again.',

@@ -56,6 +56,7 @@ export const es: Record<MessageKey, string> = {
   'docs.access': 'Quién puede llamarla',
   'docs.public': 'Cualquiera',
   'home.federation': 'Federación',
+  'home.reports': 'Denuncias del público',
   'fed.nav': 'Federación',
   'fed.peers.title': 'Lista de confianza',
   'fed.peers.intro': 'Los nodos con los que este nodo intercambia mensajes. Los mensajes de un nodo suspendido se rechazan y no se le envía nada hasta que se reactive.',

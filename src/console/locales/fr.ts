@@ -56,6 +56,7 @@ export const fr: Record<MessageKey, string> = {
   'docs.access': 'Qui peut l’appeler',
   'docs.public': 'Tout le monde',
   'home.federation': 'Fédération',
+  'home.reports': 'Signalements du public',
   'fed.nav': 'Fédération',
   'fed.peers.title': 'Liste de confiance',
   'fed.peers.intro': 'Les nœuds avec lesquels ce nœud échange des messages. Les messages d’un nœud suspendu sont refusés, et rien ne lui est envoyé tant qu’il n’est pas réactivé.',

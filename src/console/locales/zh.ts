@@ -56,6 +56,7 @@ export const zh: Record<MessageKey, string> = {
   'docs.access': '调用权限',
   'docs.public': '任何人',
   'home.federation': '联邦',
+  'home.reports': '公众举报',
   'fed.nav': '联邦',
   'fed.peers.title': '信任列表',
   'fed.peers.intro': '与本节点交换消息的节点。来自已暂停节点的消息会被拒绝，在其重新启用之前也不会向其发送任何消息。',

@@ -68,11 +68,22 @@ function parseJson(_request: FastifyRequest, body: Buffer, done: (error: Error |
     return done(new HttpProblem(400, 'invalid-encoding', 'the body is not valid UTF-8'));
   }
   if (text.trim() === '') return done(new HttpProblem(400, 'invalid-json', 'the body is empty'));
+  let value: unknown;
   try {
-    done(null, secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' }));
+    value = secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
   } catch {
-    done(new HttpProblem(400, 'invalid-json', 'the body is not well-formed JSON'));
+    return done(new HttpProblem(400, 'invalid-json', 'the body is not well-formed JSON'));
   }
+  // PostgreSQL text cannot hold U+0000: refused here, it would otherwise fail deep inside a handler.
+  if (holdsNul(value)) return done(new HttpProblem(400, 'invalid-character', 'the body contains the character U+0000'));
+  done(null, value);
+}
+
+function holdsNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (Array.isArray(value)) return value.some(holdsNul);
+  if (value !== null && typeof value === 'object') return Object.entries(value).some(([key, item]) => key.includes('\u0000') || holdsNul(item));
+  return false;
 }
 
 function wantsPage(request: FastifyRequest): boolean {

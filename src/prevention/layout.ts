@@ -1,0 +1,68 @@
+/**
+ * The frame of the public pages: no script, one small stylesheet besides the console's, the
+ * reader's language and direction, and the emergency number before anything else.
+ */
+import type { FastifyRequest } from 'fastify';
+import { isolated, languageSwitch } from '../console/layout.ts';
+import { localeOf } from '../console/locale.ts';
+import { CSRF_FIELD } from '../identity/guard.ts';
+import { type Locale, direction } from '../platform/i18n/locales.ts';
+import { type SafeHtml, html } from '../platform/http/html.ts';
+import { type Translate, messages } from './messages.ts';
+
+export const START_PAGE = '/report';
+export const STATUS_PAGE = '/report/status';
+
+export interface PublicContext {
+  locale: Locale;
+  t: Translate;
+  request: FastifyRequest;
+  /** The page the language switch comes back to: a form's answer cannot be fetched again. */
+  here: string;
+}
+
+/** The portal's messages in one language, with the values set in bidi isolates as the console's are. */
+export function translator(locale: Locale): Translate {
+  const translate = messages.for(locale);
+  return (key, values) => translate(key, values && isolated(values));
+}
+
+export function publicContext(request: FastifyRequest, here = request.url): PublicContext {
+  const locale = localeOf(request);
+  return { locale, t: translator(locale), request, here };
+}
+
+/**
+ * A member of staff signed in on the same browser posts with their session cookie, which the
+ * guard protects against forgery: their forms carry the session's token. Anyone else needs none.
+ */
+export const sessionToken = ({ request }: PublicContext) =>
+  request.principal?.via === 'cookie' ? html`<input type="hidden" name="${CSRF_FIELD}" value="${request.principal.csrfToken}">` : '';
+
+/** A code the reader must copy exactly: left to right in every language, and never broken at a hyphen. */
+export const code = (text: string) => html`<code class="reference" dir="ltr">${text}</code>`;
+
+export function publicPage(context: PublicContext, title: string, body: SafeHtml): string {
+  const { locale, t } = context;
+  return `<!doctype html>${html`<html lang="${locale}" dir="${direction(locale)}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title} · ${t('site.name')}</title>
+<link rel="stylesheet" href="/assets/console.css">
+<link rel="stylesheet" href="/assets/report.css">
+</head>
+<body>
+<a class="skip" href="#main">${t('skip')}</a>
+<header>
+<p class="brand"><a href="${START_PAGE}">${t('site.name')}</a> <span>${t('site.tagline')}</span></p>
+${languageSwitch(locale, t('lang.label'), context.here)}
+</header>
+<main id="main" tabindex="-1">
+<p class="emergency">${t('emergency')}</p>
+${body}
+</main>
+<footer><p>${t('footer.privacy')}</p><p><a href="${STATUS_PAGE}">${t('start.status')}</a></p></footer>
+</body>
+</html>`}`;
+}

@@ -1,0 +1,375 @@
+/**
+ * The public portal's pages: choose what happened, report it, keep the reference and code, follow
+ * the report later. Plain forms posted to the server; no script anywhere.
+ */
+import { readFileSync } from 'node:fs';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import { CSRF_FIELD } from '../identity/guard.ts';
+import { PUBLIC } from '../platform/http/access.ts';
+import { type SafeHtml, html } from '../platform/http/html.ts';
+import { HttpProblem } from '../platform/http/problem.ts';
+import type { Database } from '../platform/db/database.ts';
+import type { HttpServer } from '../platform/http/server.ts';
+import { IDENTIFIER_KINDS, type IdentifierKind } from './identifiers.ts';
+import { CHILD_PATH, CONTACT_CHANNELS, INCIDENT_TYPES, type IncidentType, asksMoney, guidanceFor, isIncidentType } from './incidents.ts';
+import { type Issue, checkReport, identifiersFromLines } from './intake.ts';
+import { type PublicContext, START_PAGE, STATUS_PAGE, code, publicContext, publicPage, sessionToken } from './layout.ts';
+import type { MessageKey } from './locales/en.ts';
+import { messages } from './messages.ts';
+import { type Credentials, InvalidInput, type ReporterView, addToReport, followReport, submitReport, withdrawReport } from './reports.ts';
+import type { SubmissionLimiter } from './submissions.ts';
+
+const STYLESHEET = readFileSync(new URL('./report.css', import.meta.url), 'utf8');
+const HTML = 'text/html; charset=utf-8';
+const TAKE_IT_DOWN = 'https://takeitdown.ncmec.org/';
+/** Longer than any field may be: the checks below tell the reader what is too long, in their language. */
+const FORM_LIMIT = 20_000;
+
+const REPORT_FIELDS = ['what', 'when', 'amount', 'currency', 'channel', ...IDENTIFIER_KINDS, 'contactName', 'contactEmail', 'contactPhone'] as const;
+type ReportValues = Partial<Record<(typeof REPORT_FIELDS)[number], string>>;
+const STATUS_FIELDS = ['reference', 'accessCode', 'addition', 'confirm'] as const;
+type StatusValues = Partial<Record<(typeof STATUS_FIELDS)[number], string>>;
+
+/**
+ * A form's body: the fields named, each optional and as text, and the session's token when a member of staff posts it.
+ * No keyboard types U+0000, and PostgreSQL's text cannot hold it: a form carrying one is refused as not understood.
+ */
+const formSchema = (fields: readonly string[]) =>
+  Type.Object(
+    Object.fromEntries([...fields, CSRF_FIELD].map((name) => [name, Type.Optional(Type.String({ maxLength: FORM_LIMIT, pattern: '^[^\\u0000]*$' }))])),
+    { additionalProperties: false },
+  );
+
+interface FormState<Values> {
+  values: Values;
+  issues: readonly Issue<string>[];
+  /** A refusal that concerns no one field. */
+  error?: string | undefined;
+}
+
+const fieldId = (field: string) => `f-${field}`;
+const hasKey = (key: string): key is MessageKey => (messages.keys as string[]).includes(key);
+
+function errorSummary({ t }: PublicContext, issues: readonly Issue<string>[]): SafeHtml | '' {
+  if (issues.length === 0) return '';
+  return html`<div class="error-summary" role="alert" tabindex="-1" autofocus aria-labelledby="error-summary-title">
+<h2 id="error-summary-title">${t('error.summary', { count: issues.length })}</h2>
+<ul>${issues.map((issue) => html`<li><a href="#${fieldId(issue.field)}">${t(issue.message, issue.values)}</a></li>`)}</ul>
+</div>`;
+}
+
+interface FieldSpec {
+  name: string;
+  label: MessageKey;
+  hint?: MessageKey | undefined;
+  required?: boolean;
+  /** The control, given its id, name, value and the attributes that tie it to its hint and errors. */
+  control: (common: SafeHtml, value: string) => SafeHtml;
+}
+
+/** A labelled field with its hint and, after a refusal, its errors just above it. */
+function field({ t }: PublicContext, form: FormState<Record<string, string | undefined>>, spec: FieldSpec): SafeHtml {
+  const id = fieldId(spec.name);
+  const issues = form.issues.filter((issue) => issue.field === spec.name);
+  const describedBy = [spec.hint ? `${id}-hint` : '', issues.length ? `${id}-error` : ''].filter(Boolean).join(' ');
+  const common = html`id="${id}" name="${spec.name}" ${describedBy ? html`aria-describedby="${describedBy}"` : ''} ${issues.length ? html`aria-invalid="true"` : ''} ${spec.required ? html`required` : ''}`;
+  return html`<div class="field">
+<label for="${id}">${t(spec.label)}${spec.required ? html` <span class="required">(${t('form.required')})</span>` : ''}</label>
+${spec.hint ? html`<span class="hint" id="${id}-hint">${t(spec.hint)}</span>` : ''}
+${issues.length ? html`<p class="field-error" id="${id}-error">${issues.map((issue) => html`<span>${t(issue.message, issue.values)}</span>`)}</p>` : ''}
+${spec.control(common, form.values[spec.name] ?? '')}
+</div>`;
+}
+
+const textarea = (rows: number, extra: SafeHtml | '' = '') => (common: SafeHtml, value: string) => html`<textarea ${common} rows="${rows}" ${extra}>${value}</textarea>`;
+const input = (extra: SafeHtml) => (common: SafeHtml, value: string) => html`<input ${common} value="${value}" ${extra}>`;
+/** Codes, numbers and addresses: typed left to right, without the phone's corrections. */
+const verbatim = html`dir="ltr" autocomplete="off" autocapitalize="none" spellcheck="false"`;
+
+function startPage(context: PublicContext): string {
+  const { t } = context;
+  return publicPage(context, t('start.title'), html`
+<h1>${t('start.title')}</h1>
+<p>${t('start.intro')}</p>
+<h2 id="choose">${t('start.choose')}</h2>
+<ul class="types" aria-labelledby="choose">
+${INCIDENT_TYPES.map((type) => html`<li><a href="${START_PAGE}/${type}" aria-describedby="hint-${type}">${t(`type.${type}`)}</a> <span class="hint" id="hint-${type}">${t(`type.${type}.hint`)}</span></li>`)}
+<li class="child"><a href="${CHILD_PATH}" aria-describedby="hint-child">${t('start.child')}</a> <span class="hint" id="hint-child">${t('start.child.hint')}</span></li>
+</ul>
+<h2>${t('start.follow')}</h2>
+<p><a href="${STATUS_PAGE}">${t('start.status')}</a></p>`);
+}
+
+function reportPage(context: PublicContext, type: IncidentType, form: FormState<ReportValues>): string {
+  const { t } = context;
+  const title = t('form.title', { type: t(`type.${type}`) });
+  const at = (spec: FieldSpec) => field(context, form, spec);
+  const identifier = (kind: IdentifierKind) => {
+    const hint = `ident.${kind}.hint`;
+    return at({ name: kind, label: `ident.${kind}`, hint: hasKey(hint) ? hint : undefined, control: textarea(2, html`dir="auto" spellcheck="false" autocapitalize="none"`) });
+  };
+  const channel = form.values.channel;
+  return publicPage(context, title, html`
+<h1>${title}</h1>
+<p>${t(`type.${type}.hint`)}</p>
+<p>${t('form.intro')}</p>
+${form.error ? html`<p class="error" role="alert">${form.error}</p>` : ''}
+${errorSummary(context, form.issues)}
+<form class="report" method="post" action="${START_PAGE}/${type}" novalidate>
+${sessionToken(context)}
+${at({ name: 'what', label: 'field.what', hint: 'field.what.hint', required: true, control: textarea(6) })}
+${at({ name: 'when', label: 'field.when', hint: 'field.when.hint', control: input(html`type="date" max="${new Date().toISOString().slice(0, 10)}" dir="ltr"`) })}
+${asksMoney(type) ? html`<div class="money">
+${at({ name: 'amount', label: 'field.amount', hint: 'field.amount.hint', control: input(html`inputmode="decimal" autocomplete="off" dir="ltr"`) })}
+${at({ name: 'currency', label: 'field.currency', hint: 'field.currency.hint', control: input(html`maxlength="3" autocomplete="off" autocapitalize="characters" spellcheck="false" dir="ltr" class="short"`) })}
+</div>` : ''}
+<fieldset>
+<legend>${t('field.channel')}</legend>
+${CONTACT_CHANNELS.map((option) => html`<div class="choice"><input type="radio" id="channel-${option}" name="channel" value="${option}" ${channel === option ? html`checked` : ''}><label for="channel-${option}">${t(`channel.${option}`)}</label></div>`)}
+</fieldset>
+<fieldset>
+<legend>${t('idents.legend')}</legend>
+<p class="hint">${t('idents.hint')}</p>
+${IDENTIFIER_KINDS.map(identifier)}
+</fieldset>
+<fieldset>
+<legend>${t('contact.legend')}</legend>
+<p class="hint">${t('contact.hint')}</p>
+${at({ name: 'contactName', label: 'contact.name', control: input(html`autocomplete="name"`) })}
+${at({ name: 'contactEmail', label: 'contact.email', control: input(html`type="email" autocomplete="email" dir="ltr"`) })}
+${at({ name: 'contactPhone', label: 'contact.phone', control: input(html`type="tel" autocomplete="tel" dir="ltr"`) })}
+</fieldset>
+<p>${t('form.privacy')}</p>
+<div><button type="submit">${t('form.submit')}</button></div>
+</form>`);
+}
+
+function guidance({ t }: PublicContext, type: IncidentType): SafeHtml {
+  return html`<h2>${t('guide.heading')}</h2>
+<ol class="steps">${guidanceFor(type).map((step) => html`<li>${t(step.text)}${step.link ? html` <a href="${step.link.href}">${t(step.link.label)}</a>` : ''}</li>`)}</ol>`;
+}
+
+function receiptPage(context: PublicContext, type: IncidentType, receipt: { reference: string; accessCode: string }, anonymous: boolean): string {
+  const { t } = context;
+  return publicPage(context, t('done.title'), html`
+<h1>${t('done.title')}</h1>
+<dl class="codes">
+<div><dt>${t('done.reference')}</dt><dd>${code(receipt.reference)}</dd></div>
+<div><dt>${t('done.code')}</dt><dd>${code(receipt.accessCode)}</dd></div>
+</dl>
+<p class="notice">${t('done.keep')}</p>
+<p>${t(anonymous ? 'done.anonymous' : 'done.contact')}</p>
+${guidance(context, type)}
+<p><a href="${STATUS_PAGE}">${t('done.follow')}</a></p>`);
+}
+
+function childPage(context: PublicContext, hotline: string): string {
+  const { t } = context;
+  return publicPage(context, t('child.title'), html`
+<h1>${t('child.title')}</h1>
+<p class="error">${t('child.danger')}</p>
+<p><strong>${t('child.never')}</strong></p>
+<p>${t('child.hotline')}</p>
+<p><a href="${hotline}">${t('child.hotline.link')}</a></p>
+<p>${t('child.young')} <a href="${TAKE_IT_DOWN}">${t('child.young.link')}</a></p>`);
+}
+
+function lookupPage(context: PublicContext, form: FormState<StatusValues>): string {
+  const { t } = context;
+  const at = (spec: FieldSpec) => field(context, form, spec);
+  return publicPage(context, t('status.title'), html`
+<h1>${t('status.title')}</h1>
+<p>${t('status.intro')}</p>
+${form.error ? html`<p class="error" role="alert">${form.error}</p>` : ''}
+${errorSummary(context, form.issues)}
+<form class="stack" method="post" action="${STATUS_PAGE}" novalidate>
+${sessionToken(context)}
+${at({ name: 'reference', label: 'field.reference', hint: 'field.reference.hint', required: true, control: input(verbatim) })}
+${at({ name: 'accessCode', label: 'field.code', hint: 'field.code.hint', required: true, control: input(verbatim) })}
+<div><button type="submit">${t('status.submit')}</button></div>
+</form>
+<p>${t('status.lost')}</p>`);
+}
+
+interface StatusExtras {
+  notice?: MessageKey;
+  error?: MessageKey;
+  issues?: readonly Issue<string>[];
+  addition?: string;
+}
+
+function statusPage(context: PublicContext, view: ReporterView, credentials: Credentials, extras: StatusExtras = {}): string {
+  const { t, locale } = context;
+  const issues = extras.issues ?? [];
+  const form: FormState<StatusValues> = { values: { addition: extras.addition }, issues };
+  // No session: each form carries the reference and the code, and the page is never stored.
+  const hidden = html`${sessionToken(context)}<input type="hidden" name="reference" value="${credentials.reference}"><input type="hidden" name="accessCode" value="${credentials.accessCode}">`;
+  const said = view.entries.filter((entry) => entry.body !== null);
+  const confirmError = issues.find((issue) => issue.field === 'confirm');
+  const title = t('status.heading', { reference: view.reference });
+  return publicPage(context, title, html`
+<h1>${title}</h1>
+${extras.notice ? html`<p class="notice" role="status">${t(extras.notice)}</p>` : ''}
+${extras.error ? html`<p class="error" role="alert">${t(extras.error)}</p>` : ''}
+${errorSummary(context, issues)}
+<dl class="facts">
+<div><dt>${t('status.current')}</dt><dd><strong>${t(`state.${view.status}`)}</strong></dd></div>
+<div><dt>${t('status.type')}</dt><dd>${t(`type.${view.type}`)}</dd></div>
+<div><dt>${t('status.sent')}</dt><dd>${new Intl.DateTimeFormat(locale, { dateStyle: 'long' }).format(view.submittedAt)}</dd></div>
+</dl>
+<h2>${t('status.messages')}</h2>
+${said.length === 0 ? html`<p>${t('status.noMessages')}</p>` : html`<ol class="entries">${said.map((entry) => html`<li>
+<p class="meta">${t(entry.author === 'staff' ? 'status.fromStaff' : 'status.fromYou', { at: entry.at })}</p>
+<p class="body">${entry.body}</p></li>`)}</ol>`}
+${view.status === 'closed' || view.status === 'withdrawn' ? '' : html`
+<h2 id="add-heading">${t('status.add.heading')}</h2>
+<form class="stack wide-form" method="post" action="${STATUS_PAGE}/add" aria-labelledby="add-heading" novalidate>
+${hidden}
+${field(context, form, { name: 'addition', label: 'status.add.label', required: true, control: textarea(5) })}
+<div><button type="submit">${t('status.add.submit')}</button></div>
+</form>`}
+${view.status === 'withdrawn' ? '' : html`
+<h2 id="withdraw-heading">${t('status.withdraw.heading')}</h2>
+<p id="withdraw-intro">${t('status.withdraw.intro')}</p>
+<form class="stack" method="post" action="${STATUS_PAGE}/withdraw" aria-labelledby="withdraw-heading" novalidate>
+${hidden}
+${confirmError ? html`<p class="field-error" id="${fieldId('confirm')}-error">${t(confirmError.message)}</p>` : ''}
+<div class="choice"><input type="checkbox" id="${fieldId('confirm')}" name="confirm" value="yes" required aria-describedby="withdraw-intro${confirmError ? ` ${fieldId('confirm')}-error` : ''}" ${confirmError ? html`aria-invalid="true"` : ''}><label for="${fieldId('confirm')}">${t('status.withdraw.confirm')}</label></div>
+<div><button type="submit" class="secondary">${t('status.withdraw.submit')}</button></div>
+</form>`}`);
+}
+
+const ERROR_PAGES: Partial<Record<number, MessageKey>> = { 404: 'error.404', 413: 'error.413', 429: 'error.429' };
+
+/** Errors on the portal's pages, in the portal's frame: a reader sent to the staff's sign-in page would be lost. */
+export function renderPublicErrorPage(request: FastifyRequest, status: number): string {
+  const context = publicContext(request, START_PAGE);
+  const { t } = context;
+  return publicPage(context, t('error.title'), html`
+<h1>${t('error.title')}</h1>
+<p role="alert">${t(ERROR_PAGES[status] ?? (status >= 500 ? 'error.500' : 'error.400'))}</p>
+<p><a href="${START_PAGE}">${t('error.back')}</a></p>`);
+}
+
+export const isPublicPage = (url: string) => url === START_PAGE || url.startsWith(`${START_PAGE}/`) || url.startsWith(`${START_PAGE}?`);
+
+/** The reporter's answers as the intake takes them; a choice that is not on the form is no choice. */
+function reportInput(type: IncidentType, values: ReportValues, context: PublicContext) {
+  const channel = CONTACT_CHANNELS.find((option) => option === values.channel);
+  return {
+    type, whatHappened: values.what ?? '', occurredOn: values.when, amountLost: values.amount, currency: values.currency, contactChannel: channel,
+    identifiers: identifiersFromLines(values), contact: { name: values.contactName, email: values.contactEmail, phone: values.contactPhone }, locale: context.locale,
+  };
+}
+
+const isProblem = (error: unknown, status: number) => error instanceof HttpProblem && error.status === status;
+
+/** A form posted from another site is a script using visitors' browsers to fill the queue. */
+async function refuseCrossSite(request: FastifyRequest): Promise<void> {
+  if (request.headers['sec-fetch-site'] === 'cross-site') throw new HttpProblem(403, 'cross-site', 'this form can only be sent from this site');
+}
+
+export function preventionPages(app: HttpServer, db: Database, limiter: SubmissionLimiter, childHotline: string): void {
+  const config = { access: PUBLIC, page: true };
+  const posted = { config, onRequest: refuseCrossSite };
+  const send = (reply: FastifyReply, status: number, page: string) => reply.code(status).type(HTML).send(page);
+  // What only the reporter may see is never kept by a browser or a proxy.
+  const sendPrivate = (reply: FastifyReply, status: number, page: string) => send(reply.header('cache-control', 'no-store'), status, page);
+
+
+  app.get('/assets/report.css', { config: { access: PUBLIC }, schema: { hide: true } }, (_request, reply) =>
+    reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(STYLESHEET),
+  );
+
+  app.get(START_PAGE, { config, schema: { hide: true } }, (request, reply) => send(reply, 200, startPage(publicContext(request))));
+
+  app.get(CHILD_PATH, { config, schema: { hide: true } }, (request, reply) => send(reply, 200, childPage(publicContext(request), childHotline)));
+
+  app.get(STATUS_PAGE, { config, schema: { hide: true } }, (request, reply) => send(reply, 200, lookupPage(publicContext(request), { values: {}, issues: [] })));
+
+  /** Runs a reporter's act; a reference or code that does not open the report sends them back to the lookup form, told why. */
+  async function asReporter(request: FastifyRequest, reply: FastifyReply, act: (context: PublicContext, credentials: Credentials) => Promise<string>) {
+    const context = publicContext(request, STATUS_PAGE);
+    const values = request.body as StatusValues;
+    const credentials = { reference: values.reference ?? '', accessCode: values.accessCode ?? '' };
+    const lookup = (status: number, form: Omit<FormState<StatusValues>, 'values'>) => sendPrivate(reply, status, lookupPage(context, { values: credentials, ...form }));
+    try {
+      const page = await act(context, credentials);
+      // A refused addition or withdrawal is shown on the report's page, with the status the act set (400, 409).
+      return sendPrivate(reply, reply.statusCode, page);
+    } catch (error) {
+      if (error instanceof InvalidInput && error.issues.some((issue) => issue.field === 'reference' || issue.field === 'accessCode')) {
+        return lookup(400, { issues: error.issues });
+      }
+      if (isProblem(error, 403)) return lookup(403, { issues: [], error: context.t('error.access') });
+      if (isProblem(error, 429)) {
+        const seconds = Number((error as HttpProblem).extra.retryAfter);
+        reply.header('retry-after', String(seconds));
+        return lookup(429, { issues: [], error: context.t('error.locked', { seconds }) });
+      }
+      throw error;
+    }
+  }
+
+  app.post(STATUS_PAGE, { ...posted, schema: { hide: true, body: formSchema(STATUS_FIELDS) } }, (request, reply) =>
+    asReporter(request, reply, async (context, credentials) => statusPage(context, await followReport(db, credentials, request.id), credentials)),
+  );
+
+  app.post(`${STATUS_PAGE}/add`, { ...posted, schema: { hide: true, body: formSchema(STATUS_FIELDS) } }, (request, reply) =>
+    asReporter(request, reply, async (context, credentials) => {
+      const addition = (request.body as StatusValues).addition ?? '';
+      try {
+        return statusPage(context, await addToReport(db, credentials, addition, request.id), credentials, { notice: 'status.added' });
+      } catch (error) {
+        const refused = error instanceof InvalidInput ? { issues: error.issues, addition } : isProblem(error, 409) ? { error: 'error.finished' as const } : undefined;
+        if (!refused) throw error;
+        reply.code(error instanceof InvalidInput ? 400 : 409);
+        return statusPage(context, await followReport(db, credentials, request.id), credentials, refused);
+      }
+    }),
+  );
+
+  app.post(`${STATUS_PAGE}/withdraw`, { ...posted, schema: { hide: true, body: formSchema(STATUS_FIELDS) } }, (request, reply) =>
+    asReporter(request, reply, async (context, credentials) => {
+      if ((request.body as StatusValues).confirm !== 'yes') {
+        const view = await followReport(db, credentials, request.id);
+        reply.code(400);
+        return statusPage(context, view, credentials, { issues: [{ field: 'confirm', pointer: '/confirm', message: 'error.withdraw.confirm' }] });
+      }
+      return statusPage(context, await withdrawReport(db, credentials, request.id), credentials, { notice: 'status.withdrawn' });
+    }),
+  );
+
+  const typeOf = (typed: string): IncidentType => {
+    if (!isIncidentType(typed)) throw new HttpProblem(404, 'not-found', `no incident type ${typed}`);
+    return typed;
+  };
+
+  app.get(`${START_PAGE}/:type`, { config, schema: { hide: true, params: Type.Object({ type: Type.String({ maxLength: 40 }) }) } }, (request, reply) =>
+    send(reply, 200, reportPage(publicContext(request), typeOf(request.params.type), { values: {}, issues: [] })),
+  );
+
+  app.post(`${START_PAGE}/:type`, {
+    ...posted,
+    bodyLimit: 256 * 1024,
+    schema: { hide: true, params: Type.Object({ type: Type.String({ maxLength: 40 }) }), body: formSchema(REPORT_FIELDS) },
+  }, async (request, reply) => {
+    const type = typeOf(request.params.type);
+    const context = publicContext(request);
+    const values = request.body as ReportValues;
+    const checked = checkReport(reportInput(type, values, context));
+    if (!checked.report) return send(reply, 400, reportPage(context, type, { values, issues: checked.issues }));
+    try {
+      limiter.check(request.ip);
+    } catch (error) {
+      if (!isProblem(error, 429)) throw error;
+      reply.header('retry-after', (error as HttpProblem).headers['retry-after']);
+      return send(reply, 429, reportPage(context, type, { values, issues: [], error: context.t('error.busy') }));
+    }
+    const receipt = await submitReport(db, checked.report, request.id);
+    limiter.record(request.ip);
+    const anonymous = Object.values(checked.report.contact).every((value) => value === null);
+    return sendPrivate(reply, 201, receiptPage(context, type, receipt, anonymous));
+  });
+}
