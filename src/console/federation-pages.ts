@@ -10,6 +10,7 @@ import { type SafeHtml, html } from '../platform/http/html.ts';
 import { HttpProblem } from '../platform/http/problem.ts';
 import type { HttpServer } from '../platform/http/server.ts';
 import { StringEnum } from '../platform/schema.ts';
+import { regionName } from '../platform/i18n/locales.ts';
 import {
   DIRECTIONS, FEDERATION_PURPOSE, type LoggedMessage, MESSAGE_STATES, PEER_CHANGES, type PeerChange, changePeer, listMessages, retryMessage, trustPeer,
 } from '../federation/admin.ts';
@@ -75,7 +76,7 @@ function kindName({ t }: PageContext, kind: string): string {
 
 /** A State by its name in the reader's language, with its ISO code, which is what peers publish. */
 function stateName({ t, locale }: PageContext, code: string): string {
-  const name = new Intl.DisplayNames([locale], { type: 'region', fallback: 'none' }).of(code);
+  const name = regionName(code, locale);
   return name ? t('fed.stateName', { name, code }) : code;
 }
 

@@ -14,6 +14,7 @@ import type { HttpServer } from '../platform/http/server.ts';
 import { StringEnum } from '../platform/schema.ts';
 import { REPORT_HANDLERS } from '../prevention/routes.ts';
 import { QUEUE_PAGE } from '../prevention/staff-pages.ts';
+import { requestsLink } from '../requests/pages.ts';
 import { federationLinks } from './federation-pages.ts';
 import { type NodeIdentity, type PageContext, page, pageContext } from './layout.ts';
 import { LOCALE_COOKIE, safeLocalPath } from './locale.ts';
@@ -74,6 +75,7 @@ ${roles.length ? html`<ul>${roles.map((role) => html`<li>${t(`role.${role}`)}</l
 ${roles.includes('node_admin') ? html`<h2>${t('home.federation')}</h2>
 ${federationLinks(context)}` : ''}
 ${roles.some((role) => REPORT_HANDLERS.includes(role)) ? html`<p><a href="${QUEUE_PAGE}">${t('home.reports')}</a></p>` : ''}
+${requestsLink(context)}
 <p><a href="/api/docs">${t('home.api')}</a></p>
 <p>${t('home.session', { time: expires })}</p>`);
 }

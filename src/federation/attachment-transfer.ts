@@ -3,10 +3,11 @@ import { request as httpsRequest } from 'node:https';
 import type { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { pipeline } from 'node:stream/promises';
-import { CompactSign, type JWK, compactVerify, decodeProtectedHeader } from 'jose';
+import { type JWK, decodeProtectedHeader } from 'jose';
 import { BlobRefused, type BlobStore } from '../platform/blobs.ts';
 import { HttpProblem } from '../platform/http/problem.ts';
-import { type NodeKeys, SIGNING_ALG, importPublicKey } from './keys.ts';
+import type { NodeKeys } from './keys.ts';
+import { signStatement, verifyStatement } from './statements.ts';
 
 /** The header that carries an upload's authorisation (Authorization is for staff's sessions). */
 export const UPLOAD_HEADER = 'entraide-upload';
@@ -27,11 +28,7 @@ interface UploadGrant extends StoredCopy {
 
 export const attachmentUrl = (inboxUrl: string, sha256: string) => `${inboxUrl}/attachments/${sha256}`;
 
-function uploadToken(keys: NodeKeys, grant: UploadGrant): Promise<string> {
-  return new CompactSign(new TextEncoder().encode(JSON.stringify(grant)))
-    .setProtectedHeader({ alg: SIGNING_ALG, kid: keys.signing.kid, typ: UPLOAD_TYP })
-    .sign(keys.signing.privateKey);
-}
+const uploadToken = (keys: NodeKeys, grant: UploadGrant): Promise<string> => signStatement(keys, UPLOAD_TYP, grant);
 
 /**
  * Puts an encrypted attachment into a peer's store unless it already holds it, streamed from disk.
@@ -86,9 +83,7 @@ export async function checkUploadGrant(token: string | undefined, check: UploadC
   if (!key) throw new HttpProblem(403, 'untrusted-sender', `no trusted key ${String(header.kid)} of ${String(claimed.from)}`);
   let grant: UploadGrant;
   try {
-    const verified = await compactVerify(token, await importPublicKey(key, SIGNING_ALG), { algorithms: [SIGNING_ALG] });
-    if (verified.protectedHeader.typ !== UPLOAD_TYP) throw new Error('not an upload grant');
-    grant = JSON.parse(new TextDecoder().decode(verified.payload)) as UploadGrant;
+    grant = await verifyStatement<UploadGrant>(token, UPLOAD_TYP, key);
   } catch {
     throw new HttpProblem(403, 'bad-signature', 'the upload grant does not verify');
   }

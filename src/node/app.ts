@@ -14,6 +14,7 @@ import { type HttpServer, createHttpServer } from '../platform/http/server.ts';
 import { Federation } from '../federation/service.ts';
 import { federationRoutes } from '../federation/routes.ts';
 import { installPrevention, withPublicErrorPages } from '../prevention/install.ts';
+import { installRequests } from '../requests/install.ts';
 import { healthRoute } from './health.ts';
 
 export const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -39,6 +40,7 @@ export async function buildApp(config: NodeConfig, db: Database, logger: Logger,
   federationRoutes(app, federation, ADMIN);
   federationPages(app, federation, node);
   installPrevention(app, db, config, node);
+  installRequests(app, db, federation, node);
   app.addHook('onClose', () => federation.stop());
   await app.ready();
   return { app, federation };

@@ -6,4 +6,5 @@ export const MIGRATIONS = [
   ...migrationsIn('identity', new URL('../identity/migrations/', import.meta.url)),
   ...migrationsIn('federation', new URL('../federation/migrations/', import.meta.url)),
   ...migrationsIn('prevention', new URL('../prevention/migrations/', import.meta.url)),
+  ...migrationsIn('requests', new URL('../requests/migrations/', import.meta.url)),
 ];

@@ -34,12 +34,20 @@ export const notes = async (node: TestNode) =>
 export const queueNote = (from: TestNode, to: string, body: string) =>
   from.database.db.transaction((tx) => from.federation.send(tx, to, 'test.note', { body }));
 
-/** Waits until the message reaches one of the given states in the sender's outbox. */
-export async function settled(node: TestNode, msgId: string, states = ['delivered', 'dead']): Promise<string> {
-  for (const deadline = Date.now() + 60_000; Date.now() < deadline;) {
-    const { rows } = await node.database.db.query<{ state: string }>('SELECT state FROM outbox WHERE msg_id = $1', [msgId]);
-    if (states.includes(rows[0]!.state)) return rows[0]!.state;
+/** Polls until `probe` finds something (not undefined), for at most `seconds`: what crosses nodes arrives in its own time. */
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, seconds = 30): Promise<T> {
+  for (const deadline = Date.now() + seconds * 1000; Date.now() < deadline;) {
+    const found = await probe();
+    if (found !== undefined) return found;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  throw new Error(`message ${msgId} did not settle`);
+  throw new Error(`${what} did not happen within ${seconds} s`);
+}
+
+/** Waits until the message reaches one of the given states in the sender's outbox. */
+export function settled(node: TestNode, msgId: string, states = ['delivered', 'dead']): Promise<string> {
+  return waitFor(`message ${msgId} settling`, async () => {
+    const { rows } = await node.database.db.query<{ state: string }>('SELECT state FROM outbox WHERE msg_id = $1', [msgId]);
+    return states.includes(rows[0]!.state) ? rows[0]!.state : undefined;
+  }, 60);
 }

@@ -68,3 +68,12 @@ export class Messages<Key extends string> {
     return Object.keys(this.catalogs.en) as Key[];
   }
 }
+
+/**
+ * A State's name in the reader's language, or undefined for a code ISO 3166 leaves to its users
+ * (AA, QM–QZ, XA–XZ, ZZ: CLDR names XA and XB after its pseudo-locales) or does not know.
+ */
+export function regionName(code: string, locale: Locale): string | undefined {
+  if (!/^[A-Z]{2}$/.test(code) || /^(AA|Q[M-Z]|X[A-Z]|ZZ)$/.test(code)) return undefined;
+  return new Intl.DisplayNames([locale], { type: 'region', fallback: 'none' }).of(code);
+}

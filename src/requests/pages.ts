@@ -1,0 +1,372 @@
+/**
+ * The console's pages for cross-border requests: the list of this node's copies, the most urgent
+ * first; the draft form; one request with a form for each step the reader may take. Plain forms
+ * posted to the server, no script; they call the same service as the API, with the same checks,
+ * and every request shown is an audited reading.
+ */
+import { readFileSync } from 'node:fs';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import type { NodeIdentity, PageContext } from '../console/layout.ts';
+import { type Peer, listPeers } from '../federation/trust.ts';
+import type { Role } from '../identity/roles.ts';
+import { CSRF_FIELD } from '../identity/guard.ts';
+import type { Database } from '../platform/db/database.ts';
+import { PUBLIC } from '../platform/http/access.ts';
+import { type SafeHtml, html } from '../platform/http/html.ts';
+import { HttpProblem, notFound } from '../platform/http/problem.ts';
+import type { HttpServer } from '../platform/http/server.ts';
+import { StringEnum } from '../platform/schema.ts';
+import type { FieldProblem } from './field-problems.ts';
+import { KINDS, KIND_NAMES, kindOf } from './kinds.ts';
+import { type Proposal, type Treaty, isRequestKind, listTreaties, proposeBasis, today } from './legal-basis.ts';
+import { messages } from './messages.ts';
+import {
+  DRAFTING_ROLES, HTML, LIST_PAGE, NEW_PAGE, type RequestsContext, STYLESHEET_PATH, actionLabel, code, draftingRoles, due, kindLabel, nextBy,
+  requestPath, requestsContext, requestsPage, shortId, sideLabel, stateLabel, when,
+} from './page-common.ts';
+import { DraftBody, type DraftBodyValue, type DraftView, blankDraft, buildDraft, draftPage, draftValues, fieldsProblems, placeDraftProblem, valuesOf } from './page-draft.ts';
+import { type FailedStep, type Findings, type RequestView, noteFrom, placeNoteProblem, requestPage, typedValues } from './page-request.ts';
+import { REQUEST_ROLES } from './routes.ts';
+import { REQUESTS_PURPOSE, type RequestActor, type Requests } from './service.ts';
+import { type RequestRow, childrenOf, eventsOf, findRequest, listRequests } from './store.ts';
+
+const STYLESHEET = readFileSync(new URL('./requests.css', import.meta.url), 'utf8');
+const LIST_LIMIT = 200;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ALL_STATES = [...new Set(Object.values(KINDS).flatMap((kind) => kind.machine.states as readonly string[]))];
+const SIDES = ['requester', 'executor'] as const;
+/** The forms this node has for drafting; a kind without one is drafted through the API. */
+const DRAFT_FORMS = new Set(['preservation']);
+
+const config = { access: { roles: REQUEST_ROLES, purpose: REQUESTS_PURPOSE }, page: true };
+const draftConfig = { access: { roles: DRAFTING_ROLES, purpose: REQUESTS_PURPOSE }, page: true };
+
+/** The filters as a GET form sends them: an empty value is "all". */
+const ListFilter = Type.Object({
+  side: Type.Optional(StringEnum(['', ...SIDES] as const)),
+  state: Type.Optional(StringEnum(['', ...ALL_STATES])),
+  kind: Type.Optional(StringEnum(['', ...KIND_NAMES])),
+}, { additionalProperties: false });
+type ListQuery = { side?: string; state?: string; kind?: string };
+
+const DraftQuery = Type.Object({
+  kind: Type.Optional(StringEnum(KIND_NAMES)),
+  state: Type.Optional(Type.String({ pattern: '^([A-Z]{2})?$' })),
+}, { additionalProperties: false });
+
+const RequestParams = Type.Object({ id: Type.String({ maxLength: 100 }) });
+const StepParams = Type.Object({ id: Type.String({ maxLength: 100 }), action: Type.String({ pattern: '^[a-z][a-z-]{1,39}$' }) });
+const StepBody = Type.Record(Type.String(), Type.String({ maxLength: 20_000, pattern: '^[^\\u0000]*$' }), { maxProperties: 20 });
+
+const actorOf = (request: FastifyRequest): RequestActor => ({ actor: request.actor, roles: request.principal?.roles ?? [], requestId: request.id });
+const rolesOf = (request: FastifyRequest): readonly Role[] => request.principal?.roles ?? [];
+const activePeers = async (db: Database): Promise<Peer[]> => (await listPeers(db)).filter((peer) => peer.status === 'active');
+
+/** The link on the console's home page, for those who handle requests. */
+export function requestsLink(context: PageContext): SafeHtml | '' {
+  const roles = context.request.principal?.roles ?? [];
+  if (!roles.some((role) => REQUEST_ROLES.includes(role))) return '';
+  return html`<p><a href="${LIST_PAGE}">${messages.t(context.locale, 'home.link')}</a></p>`;
+}
+
+function listPage(context: RequestsContext, filter: ListQuery, rows: RequestRow[], mayDraft: boolean): string {
+  const { t } = context;
+  const choice = (name: keyof ListQuery, label: string, options: readonly (readonly [string, string])[]) => html`
+  <div><label for="filter-${name}">${label}</label>
+  <select id="filter-${name}" name="${name}">
+    <option value="">${t('filter.all')}</option>
+    ${options.map(([value, text]) => html`<option value="${value}" ${filter[name] === value ? html`selected` : ''}>${text}</option>`)}
+  </select></div>`;
+  const reference = (row: RequestRow) => (typeof row.fields.caseReference === 'string' && row.fields.caseReference ? row.fields.caseReference : shortId(row.id));
+  return requestsPage(context, t('list.title'), html`
+<h1>${t('list.title')}</h1>
+<p>${t('list.intro')}</p>
+${mayDraft ? html`<p><a class="start" href="${NEW_PAGE}?kind=preservation">${t('list.new', { kind: kindLabel(context, 'preservation') })}</a></p>` : ''}
+<h2 id="filter-heading">${t('filter.heading')}</h2>
+<form class="filters" method="get" action="${LIST_PAGE}" aria-labelledby="filter-heading">
+  ${choice('side', t('fact.side'), SIDES.map((side) => [side, sideLabel(context, side)] as const))}
+  ${choice('state', t('fact.state'), ALL_STATES.map((state) => [state, stateLabel(context, state)] as const))}
+  ${choice('kind', t('fact.kind'), KIND_NAMES.map((kind) => [kind, kindLabel(context, kind)] as const))}
+  <div><button type="submit">${t('filter.submit')}</button></div>
+</form>
+<h2>${t('list.heading')}</h2>
+${rows.length === 0 ? html`<p>${t('list.none')}</p>` : html`
+<div class="wide" role="region" aria-labelledby="requests-caption" tabindex="0">
+<table class="requests">
+<caption id="requests-caption">${t('list.caption', { count: rows.length, limit: LIST_LIMIT })}</caption>
+<thead><tr>
+  <th scope="col">${t('list.request')}</th><th scope="col">${t('fact.kind')}</th><th scope="col">${t('fact.side')}</th><th scope="col">${t('list.party')}</th>
+  <th scope="col">${t('fact.state')}</th><th scope="col">${t('fact.turn')}</th><th scope="col">${t('fact.due')}</th><th scope="col">${t('list.updated')}</th>
+</tr></thead>
+<tbody>${rows.map((row) => html`
+<tr id="row-${row.id}">
+  <th scope="row"><a href="${requestPath(row.id)}"><span dir="ltr">${reference(row)}</span></a></th>
+  <td>${kindLabel(context, row.kind)}</td><td>${sideLabel(context, row.side)}</td><td>${code(row.side === 'requester' ? row.executor : row.requester)}</td>
+  <td>${stateLabel(context, row.state)}</td><td>${nextBy(context, row)}</td>
+  <td>${row.due_at && row.state === 'preserved' ? html`<span class="hint">${t('fact.preservedUntil')}</span>` : ''}${due(context, row)}</td>
+  <td>${when(context, row.updated_at)}</td>
+</tr>`)}</tbody>
+</table>
+</div>`}`, true);
+}
+
+export function requestPages(app: HttpServer, db: Database, requests: Requests, node: NodeIdentity): void {
+  app.get(STYLESHEET_PATH, { config: { access: PUBLIC }, schema: { hide: true } }, (_request, reply) =>
+    reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(STYLESHEET),
+  );
+
+  app.get(LIST_PAGE, { config, schema: { hide: true, querystring: ListFilter } }, async (request, reply) => {
+    const filter = request.query;
+    const rows = await listRequests(db, {
+      side: filter.side || undefined, state: filter.state || undefined, kind: filter.kind || undefined, limit: LIST_LIMIT,
+    });
+    const mayDraft = rolesOf(request).some((role) => DRAFTING_ROLES.includes(role));
+    return reply.type(HTML).send(listPage(requestsContext(request, node), filter, rows, mayDraft));
+  });
+
+  // ---- the draft form, for a new draft and to change one
+
+  /** The States a basis can be proposed for: those of the treaties of this kind and of the peers, but this node's own. */
+  function proposalStates(kind: string, peers: Peer[], treaties: Treaty[]): string[] {
+    const covering = treaties.filter((treaty) => (treaty.covers as string[]).includes(kind));
+    const states = new Set([...covering.flatMap((treaty) => treaty.parties.map((party) => party.state)), ...peers.map((peer) => peer.state)]);
+    states.delete(node.state);
+    return [...states].filter((state) => /^[A-Z]{2}$/.test(state)).sort();
+  }
+
+  async function proposal(kind: string, state: string | undefined): Promise<Proposal | undefined> {
+    if (!state || state === node.state || !isRequestKind(kind)) return undefined;
+    try {
+      return await proposeBasis(db, { from: node.state, to: state, kind, on: today() });
+    } catch (error) {
+      // This node's State is not a code the table knows, for instance: no proposal; the service says why when the draft is saved.
+      if (error instanceof HttpProblem && error.status < 500) return undefined;
+      throw error;
+    }
+  }
+
+  /** Everything the form shows besides what was typed. `chosen` is the State asked for help, if the reader or the draft named one. */
+  async function draftView(kind: string, editing: RequestRow | undefined, chosen: string | undefined): Promise<Omit<DraftView, 'values' | 'problems'>> {
+    const peers = await activePeers(db);
+    const states = proposalStates(kind, peers, await listTreaties(db));
+    // One foreign State among the peers: that is where the request goes in the end.
+    const foreign = [...new Set(peers.map((peer) => peer.state).filter((state) => state !== node.state))];
+    const proposalState = chosen || (foreign.length === 1 ? foreign[0] : undefined);
+    return { kind, editing, peers, proposalStates: states, proposalState, proposal: await proposal(kind, proposalState) };
+  }
+
+  const formKind = (kind: string | undefined) => {
+    const name = kind ?? 'preservation';
+    if (!DRAFT_FORMS.has(name)) throw notFound(`the draft form for ${name} requests`);
+    return name;
+  };
+
+  /**
+   * What the service would refuse about the recipient and the legal basis, found before asking it, so
+   * that these are told together with the problems in the fields rather than one after the other.
+   */
+  async function basisProblems(kind: string, built: ReturnType<typeof buildDraft>, executor: string): Promise<FieldProblem[]> {
+    const problems: FieldProblem[] = [...built.local];
+    const peer = executor ? (await activePeers(db)).find((candidate) => candidate.nodeId === executor) : undefined;
+    if (executor && !peer) problems.push({ field: '/executor', problem: 'unknown-recipient', params: { node: executor } });
+    const to = built.requestedState ?? peer?.state;
+    if (built.requestedState !== undefined && !/^[A-Z]{2}$/.test(built.requestedState)) {
+      problems.push({ field: '/requestedState', problem: 'requested-state-invalid', params: {} });
+    } else if (to !== undefined && to === node.state) {
+      problems.push({ field: '/requestedState', problem: 'requested-state-missing', params: { state: to } });
+    } else if (to !== undefined && built.basis && built.basis !== 'reciprocity') {
+      const proposed = await proposal(kind, to);
+      if (proposed && !proposed.treaties.some((treaty) => treaty.id === built.basis)) problems.push({ field: '/basis', problem: 'treaty-not-in-force', params: { treaty: built.basis } });
+    }
+    return problems;
+  }
+
+  /** A refusal of the service, as problems in the form; anything else is not the form's to tell. */
+  function serviceProblems(error: unknown, built: ReturnType<typeof buildDraft>, executor: string): FieldProblem[] | undefined {
+    if (!(error instanceof HttpProblem)) return undefined;
+    switch (error.slug) {
+      case 'invalid-fields': return error.extra.errors as FieldProblem[];
+      case 'unknown-recipient': return [{ field: '/executor', problem: 'unknown-recipient', params: { node: executor } }];
+      case 'requested-state-missing': return [{ field: '/requestedState', problem: 'requested-state-missing', params: { state: node.state } }];
+      // The table of treaties changed between the check above and the draft.
+      case 'conflict': return [{ field: '/basis', problem: 'treaty-not-in-force', params: { treaty: built.basis ?? '' } }];
+      case 'validation': return [{ field: '/requestedState', problem: 'requested-state-invalid', params: {} }];
+      default: return undefined;
+    }
+  }
+
+  const statusOf = (problems: FieldProblem[]) =>
+    problems.some((problem) => problem.problem === 'treaty-not-in-force') ? 409
+      : problems.some((problem) => ['unknown-recipient', 'requested-state-missing'].includes(problem.problem)) ? 422 : 400;
+
+  /** Saves a draft from the form: a new one, or the one being changed; answers with its page, or the form again with what is wrong. */
+  async function saveDraft(request: FastifyRequest, body: DraftBodyValue, reply: FastifyReply, kindName: string, editing: RequestRow | undefined, chosen: string | undefined) {
+    const kind = kindOf(kindName)!;
+    const values = draftValues(body);
+    const executor = editing ? editing.executor : values.executor;
+    if (editing) values.executor = executor;
+    const built = buildDraft(values);
+    let problems = await basisProblems(kindName, built, executor);
+    if (problems.length === 0) {
+      const input = { fields: built.fields, ...(built.requestedState ? { requestedState: built.requestedState } : {}), ...(built.basis ? { basis: built.basis } : {}) };
+      try {
+        if (editing) {
+          await requests.revise(actorOf(request), editing.id, input);
+          return reply.redirect(`${requestPath(editing.id)}?done=revise`, 303);
+        }
+        const id = await requests.draft(actorOf(request), { kind: kindName, executor, ...input });
+        return reply.redirect(`${requestPath(id)}?done=draft`, 303);
+      } catch (error) {
+        const found = serviceProblems(error, built, executor);
+        if (!found) throw error;
+        problems = found;
+      }
+    } else {
+      // The form is refused for its own reasons: the service's checks of the fields are told at the same time, not one round later.
+      problems = [...problems, ...fieldsProblems(kind, built.fields)];
+    }
+    const context = requestsContext(request, node);
+    const view = await draftView(kindName, editing, chosen ?? built.requestedState);
+    const placed = problems.map((problem) => placeDraftProblem(context, problem, built.rowOf));
+    return reply.code(statusOf(problems)).type(HTML).send(draftPage(context, { ...view, values, problems: placed }));
+  }
+
+  app.get(NEW_PAGE, { config: draftConfig, schema: { hide: true, querystring: DraftQuery } }, async (request, reply) => {
+    const kind = formKind(request.query.kind);
+    const context = requestsContext(request, node);
+    const view = await draftView(kind, undefined, request.query.state || undefined);
+    const values = blankDraft(context.locale);
+    if (view.proposalState) values.requestedState = view.proposalState;
+    return reply.type(HTML).send(draftPage(context, { ...view, values, problems: [] }));
+  });
+
+  app.post(NEW_PAGE, { config: draftConfig, schema: { hide: true, querystring: DraftQuery, body: DraftBody } }, async (request, reply) =>
+    saveDraft(request, request.body, reply, formKind(request.query.kind), undefined, request.query.state || undefined));
+
+  /** A draft the reader may change: still on this node, never submitted; anything else is told on the request's page. */
+  async function draftToChange(request: FastifyRequest, id: string): Promise<RequestRow | string> {
+    const row = await findOrFail(id);
+    const kind = kindOf(row.kind);
+    if (row.side !== 'requester' || !kind || row.state !== kind.machine.initial) {
+      const context = requestsContext(request, node);
+      return showRequest(request, id, { done: undefined, failed: { action: 'revise', message: context.t('error.notDraft'), problems: [], values: {} } });
+    }
+    return row;
+  }
+
+  const EditQuery = Type.Object({ state: Type.Optional(Type.String({ pattern: '^([A-Z]{2})?$' })) }, { additionalProperties: false });
+
+  app.get(`${LIST_PAGE}/:id/edit`, { config: draftConfig, schema: { hide: true, params: RequestParams, querystring: EditQuery } }, async (request, reply) => {
+    const row = await draftToChange(request, request.params.id);
+    if (typeof row === 'string') return reply.code(409).type(HTML).send(row);
+    const context = requestsContext(request, node);
+    const values = valuesOf(row, context.locale);
+    const chosen = request.query.state || values.requestedState || undefined;
+    if (request.query.state) values.requestedState = request.query.state;
+    const view = await draftView(row.kind, row, chosen);
+    await requests.audit(db, actorOf(request), 'requests.read', row.id);
+    return reply.type(HTML).send(draftPage(context, { ...view, values, problems: [] }));
+  });
+
+  app.post(`${LIST_PAGE}/:id/edit`, { config: draftConfig, schema: { hide: true, params: RequestParams, querystring: EditQuery, body: DraftBody } }, async (request, reply) => {
+    const row = await draftToChange(request, request.params.id);
+    if (typeof row === 'string') return reply.code(409).type(HTML).send(row);
+    return saveDraft(request, request.body, reply, row.kind, row, request.query.state || undefined);
+  });
+
+  // ---- one request
+
+  async function findOrFail(id: string): Promise<RequestRow> {
+    const row = UUID.test(id) ? await findRequest(db, id) : undefined;
+    if (!row) throw notFound(`request ${id}`);
+    return row;
+  }
+
+  /** A draft checked against its recipient's requirements, for its drafter; a node that cannot be reached is said to be so. */
+  async function findingsOf(context: RequestsContext, row: RequestRow, actions: string[]): Promise<Findings | undefined> {
+    if (row.side !== 'requester' || !actions.includes('submit')) return undefined;
+    try {
+      const found = await requests.check(row);
+      const place = (problem: FieldProblem) => placeDraftProblem(context, problem, []);
+      return { problems: found.problems.map(place), warnings: found.warnings.map(place), unavailable: false };
+    } catch (error) {
+      if (error instanceof HttpProblem) return { problems: [], warnings: [], unavailable: true };
+      throw error;
+    }
+  }
+
+  async function showRequest(request: FastifyRequest, id: string, extras: Pick<RequestView, 'done' | 'failed'>): Promise<string> {
+    const row = await findOrFail(id);
+    const [events, children, peers, treaties] = await Promise.all([eventsOf(db, id), childrenOf(db, id), activePeers(db), listTreaties(db)]);
+    // A request names people and their accounts: every reading is recorded, as the API's are.
+    await requests.audit(db, actorOf(request), 'requests.read', id);
+    const context = requestsContext(request, node);
+    const kind = kindOf(row.kind);
+    const actions = requests.actionsFor(row, rolesOf(request));
+    const view: RequestView = {
+      row, events, peers, actions,
+      children: children.map((child) => ({ id: child.id, executor: child.executor, state: child.state })),
+      treaties: new Map(treaties.map((treaty) => [treaty.id, treaty.shortTitle])),
+      mayEdit: Boolean(kind) && row.side === 'requester' && row.state === kind!.machine.initial && rolesOf(request).some((role) => draftingRoles(kind!).includes(role)),
+      findings: await findingsOf(context, row, actions),
+      ...extras,
+    };
+    return requestPage(context, view);
+  }
+
+  app.get(`${LIST_PAGE}/:id`, {
+    config,
+    schema: { hide: true, params: RequestParams, querystring: Type.Object({ done: Type.Optional(Type.String({ pattern: '^[a-z][a-z-]{1,39}$' })) }, { additionalProperties: false }) },
+  }, async (request, reply) => reply.type(HTML).send(await showRequest(request, request.params.id, { done: request.query.done, failed: undefined })));
+
+  app.post(`${LIST_PAGE}/:id/actions/:action`, { config, schema: { hide: true, params: StepParams, body: StepBody } }, async (request, reply) => {
+    const { id, action } = request.params;
+    const row = await findOrFail(id);
+    const body: Record<string, string> = { ...request.body };
+    delete body[CSRF_FIELD];
+    try {
+      await requests.act(actorOf(request), id, action, noteFrom(row.kind, action, body));
+      return reply.redirect(`${requestPath(id)}?done=${action}`, 303);
+    } catch (error) {
+      if (!(error instanceof HttpProblem)) throw error;
+      const context = requestsContext(request, node);
+      const { t } = context;
+      const values = typedValues(row.kind, action, body);
+      const toField = (message: string): FailedStep => ({ action, problems: [{ id: `${action}-to`, label: t('note.to'), message }], values });
+      let failed: FailedStep;
+      switch (error.slug) {
+        case 'invalid-fields':
+          failed = { action, problems: (error.extra.errors as FieldProblem[]).map((problem) => placeNoteProblem(context, row.kind, action, problem)), values };
+          break;
+        case 'invalid-transition': {
+          const now = await findOrFail(id);
+          failed = { action, message: t('error.transition', { step: actionLabel(context, action), state: stateLabel(context, now.state) }), problems: [], values };
+          break;
+        }
+        case 'invalid-forward':
+          failed = toField(t('error.forwardThird'));
+          break;
+        case 'unknown-recipient':
+          failed = action === 'forward' ? toField(t('error.unknownPeer', { node: body.to ?? '' })) : { action, message: t('error.unknownPeer', { node: row.side === 'requester' ? row.executor : row.requester }), problems: [], values };
+          break;
+        case 'forbidden':
+          failed = { action, message: t('error.forbidden', { step: actionLabel(context, action) }), problems: [], values };
+          break;
+        case 'requirements-not-met':
+          failed = {
+            action, message: t('error.requirements', { node: action === 'forward' ? (body.to ?? '') : row.executor }), problems: [], values,
+            details: (error.extra.errors as FieldProblem[]).map((problem) => placeDraftProblem(context, problem, [])),
+          };
+          break;
+        case 'profile-unavailable':
+          failed = { action, message: t('error.profileUnavailable', { node: action === 'forward' ? (body.to ?? '') : row.executor }), problems: [], values };
+          break;
+        default:
+          throw error;
+      }
+      return reply.code(error.status).type(HTML).send(await showRequest(request, id, { done: undefined, failed }));
+    }
+  });
+}
+

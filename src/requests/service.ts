@@ -1,0 +1,397 @@
+import { randomUUID } from 'node:crypto';
+import { Value } from 'typebox/value';
+import { type Actor, recordAudit } from '../audit/record.ts';
+import type { OpenedMessage } from '../federation/envelope.ts';
+import type { Federation } from '../federation/service.ts';
+import { type Peer, getPeer } from '../federation/trust.ts';
+import type { Role } from '../identity/roles.ts';
+import type { Database, Queryable } from '../platform/db/database.ts';
+import { HttpProblem } from '../platform/http/problem.ts';
+import { KINDS, type Kind, kindOf } from './kinds.ts';
+import { type Side, type Transition, actionsIn, transitionOf } from './machine.ts';
+import { type Applied, type RequestRow, childrenOf, findRequest, insertRequest, lockRequest, recordIdentifiers, recordTransition } from './store.ts';
+import { fieldProblems, type FieldProblem } from './field-problems.ts';
+import { checkIdentifiers } from './identifiers.ts';
+import { type CaseRow, findCase } from './cases.ts';
+import { type Profile, peerProfile } from './profile.ts';
+import { type LegalBasis, chooseBasis } from './legal-basis.ts';
+import { type Findings, checkAgainstProfile } from './requirements.ts';
+import type { IdentifierInput } from '../platform/identifiers/index.ts';
+
+export const REQUESTS_PURPOSE = 'cross-border request';
+export const SUBMIT_MESSAGE = 'request.submit';
+export const TRANSITION_MESSAGE = 'request.transition';
+
+/** Who acts on a request here: a member of staff with their roles, or the node itself. */
+export interface RequestActor {
+  actor: Actor;
+  roles: readonly Role[] | 'system';
+  requestId: string | null;
+}
+
+/** States from which the node itself takes a step when it is due. */
+const SYSTEM_STATES = [...new Set(Object.values(KINDS).flatMap((kind) => kind.machine.transitions.filter((t) => t.roles === 'system').flatMap((t) => t.from)))];
+
+/** What a drafter says of a request, beyond its kind and recipient. */
+export interface DraftInput {
+  fields: unknown;
+  /** The case it is drafted from: its reference, offence, summary and identifiers fill what the fields leave out. */
+  caseId?: string;
+  /** The State asked for help, if not the recipient's (a request through this State's own 24/7 point). */
+  requestedState?: string;
+  /** A treaty among those proposed, or "reciprocity"; by default the most specific treaty in force. */
+  basis?: string;
+}
+
+/** Requirements of the nodes a step submits to, by node. */
+type Profiles = Map<string, Profile>;
+
+const SYSTEM: RequestActor = { actor: { id: null, name: 'system', role: null }, roles: 'system', requestId: null };
+
+/** A transition as it travels to the other side. */
+interface TransitionPayload {
+  id: string;
+  seq: number;
+  action: string;
+  note: Record<string, unknown>;
+  at: string;
+  actor: string;
+}
+
+interface SubmitPayload extends TransitionPayload {
+  kind: string;
+  fields: Record<string, unknown>;
+  legalBasis: Record<string, unknown>;
+}
+
+function invalid(what: string, problems: FieldProblem[]): HttpProblem {
+  return new HttpProblem(400, 'invalid-fields', `${what} is not complete or not valid`, { extra: { errors: problems } });
+}
+
+/** The fields of a request of this kind, checked, with its identifiers in their normal form. */
+function checkFields(kind: Kind, value: unknown, what: string): { fields: Record<string, unknown>; keys: string[] } {
+  const problems = fieldProblems(kind.fields, value);
+  if (problems.length > 0) throw invalid(what, problems);
+  const fields = value as Record<string, unknown>;
+  if (!Array.isArray(fields.identifiers)) return { fields, keys: [] };
+  const checked = checkIdentifiers(fields.identifiers as IdentifierInput[]);
+  if (checked.problems.length > 0) throw invalid(what, checked.problems);
+  return { fields: { ...fields, identifiers: checked.identifiers }, keys: checked.keys };
+}
+
+/** What a request drafted from a case says unless its drafter says otherwise. */
+const caseFacts = (row: CaseRow) => ({ caseReference: row.reference, offence: row.offence, summary: row.summary, identifiers: row.identifiers });
+
+const other = (side: Side): Side => (side === 'requester' ? 'executor' : 'requester');
+const hoursFrom = (at: Date, hours: number) => new Date(at.getTime() + hours * 3_600_000);
+const endOfDay = (day: string) => new Date(`${day}T23:59:59Z`);
+
+/**
+ * Requests between nodes: drafts, the transitions of each kind's state machine on this node's copy,
+ * and the messages that carry each transition to the other side's copy, in the same transaction.
+ */
+export class Requests {
+  constructor(
+    private readonly db: Database,
+    private readonly federation: Federation,
+  ) {}
+
+  /** Applies the requests and steps that peers send; one instance per node listens. */
+  listen(): this {
+    this.federation.on(SUBMIT_MESSAGE, (tx, message) => this.received(tx, message));
+    this.federation.on(TRANSITION_MESSAGE, (tx, message) => this.transitioned(tx, message));
+    return this;
+  }
+
+  private get self(): string {
+    return this.federation.config.nodeId;
+  }
+
+  /** A new draft on this node, to a trusted peer; it leaves only when submitted. */
+  async draft(who: RequestActor, input: DraftInput & { kind: string; executor: string }): Promise<string> {
+    const kind = this.kind(input.kind);
+    const fromCase = input.caseId ? await findCase(this.db, input.caseId) : undefined;
+    if (fromCase?.status === 'closed') throw new HttpProblem(409, 'case-closed', `case ${fromCase.reference} is closed`);
+    const { fields, keys } = checkFields(kind, Value.Default(kind.fields, { ...(fromCase ? caseFacts(fromCase) : {}), ...structuredClone(input.fields as object) }), 'the request');
+    this.mayStart(who, kind);
+    const id = randomUUID();
+    await this.db.transaction(async (tx) => {
+      const peer = await this.activePeer(tx, input.executor);
+      await insertRequest(tx, {
+        id, kind: input.kind, side: 'requester', requester: this.self, executor: input.executor, parent_id: null, case_id: fromCase?.id ?? null,
+        state: kind.machine.initial, fields, legal_basis: await this.basisFor(tx, input, input.kind, peer), created_by: who.actor.name,
+      });
+      await recordIdentifiers(tx, id, keys, fromCase ? [fromCase.id] : []);
+      await this.audit(tx, who, 'requests.draft', id, { kind: input.kind, executor: input.executor });
+    });
+    return id;
+  }
+
+  /** Rewrites a draft that has not left yet: the same checks as a new one. */
+  async revise(who: RequestActor, id: string, input: DraftInput): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const row = await lockRequest(tx, id);
+      const kind = this.kind(row.kind);
+      if (row.side !== 'requester' || row.state !== kind.machine.initial) throw new HttpProblem(409, 'not-a-draft', `request ${id} has left its drafter; it can no longer be changed`);
+      const { fields, keys } = checkFields(kind, Value.Default(kind.fields, structuredClone(input.fields)), 'the request');
+      this.mayStart(who, kind);
+      const basis = await this.basisFor(tx, input, row.kind, await this.activePeer(tx, row.executor));
+      await tx.query('UPDATE requests SET fields = $2, legal_basis = $3, updated_at = now() WHERE id = $1', [id, JSON.stringify(fields), JSON.stringify(basis)]);
+      await tx.query('DELETE FROM request_identifiers WHERE request_id = $1', [id]);
+      await recordIdentifiers(tx, id, keys, row.case_id ? [row.case_id] : []);
+      await this.audit(tx, who, 'requests.revise', id);
+    });
+  }
+
+  /** Takes a step on this node's copy; if it crosses the border, its message leaves in the same transaction. */
+  async act(who: RequestActor, id: string, action: string, note: unknown): Promise<void> {
+    const profiles = await this.profilesFor(id, action, note);
+    await this.db.transaction((tx) => this.step(tx, who, id, action, note, profiles));
+    this.federation.worker.kick();
+  }
+
+  /**
+   * The steps the node takes itself when their time comes (a preservation period that ends), each in
+   * a transaction of its own so that one failure does not hold back the others. Returns how many.
+   */
+  async runDueSteps(now = new Date()): Promise<number> {
+    const due = await this.db.query<{ id: string; kind: string; state: string; side: Side }>(
+      'SELECT id, kind, state, side FROM requests WHERE due_at <= $1 AND state = ANY($2::text[]) ORDER BY due_at LIMIT 500',
+      [now, SYSTEM_STATES],
+    );
+    let taken = 0;
+    const failed: string[] = [];
+    for (const row of due.rows) {
+      const step = kindOf(row.kind)?.machine.transitions.find((t) => t.roles === 'system' && t.by === row.side && t.from.includes(row.state));
+      if (!step) continue;
+      try {
+        await this.db.transaction((tx) => this.step(tx, SYSTEM, row.id, step.action, {}, new Map()));
+        taken += 1;
+      } catch (error) {
+        failed.push(`${row.id}: ${(error as Error).message}`);
+      }
+    }
+    if (taken > 0) this.federation.worker.kick();
+    if (failed.length > 0) throw new Error(`${failed.length} due steps failed (${failed.join('; ')}); ${taken} taken`);
+    return taken;
+  }
+
+  /** A draft checked against the requirements its recipient publishes: what would keep it from leaving. */
+  async check(row: RequestRow): Promise<Findings & { profileVersion: number }> {
+    const profile = await this.profileOf(row.executor);
+    return { ...checkAgainstProfile(profile, row.kind, row.fields), profileVersion: profile.version };
+  }
+
+  /**
+   * The requirements of the node a step would submit a request to, fetched before the transaction:
+   * a peer's answer must not hold a lock on the request.
+   */
+  private async profilesFor(id: string, action: string, note: unknown): Promise<Profiles> {
+    const row = await findRequest(this.db, id);
+    const forwardTo = action === 'forward' ? (note as { to?: unknown } | undefined)?.to : undefined;
+    const to = action === 'submit' && row?.side === 'requester' ? row.executor : typeof forwardTo === 'string' ? forwardTo : undefined;
+    return to ? this.profileMap(to) : new Map();
+  }
+
+  /** An active peer's requirements; none for a node that is not one (the step then refuses it). */
+  private async profileMap(to: string): Promise<Profiles> {
+    const peer = await getPeer(this.db, to).catch(() => undefined);
+    return peer?.status === 'active' ? new Map([[to, await peerProfile(this.db, to, peer.url)]]) : new Map();
+  }
+
+  private async profileOf(nodeId: string): Promise<Profile> {
+    const profile = (await this.profileMap(nodeId)).get(nodeId);
+    if (!profile) throw new HttpProblem(422, 'unknown-recipient', `${nodeId} is not an active peer of this node`);
+    return profile;
+  }
+
+  /** The actions open to this side in the request's state, for the roles given. */
+  actionsFor(row: RequestRow, roles: readonly Role[]): string[] {
+    const kind = kindOf(row.kind);
+    if (!kind) return [];
+    return actionsIn(kind.machine, row.state, row.side)
+      .filter((t) => t.roles !== 'system' && t.roles.some((role) => roles.includes(role)))
+      .map((t) => t.action);
+  }
+
+  async audit(tx: Queryable, who: RequestActor, action: string, id: string, details: Record<string, unknown> = {}): Promise<void> {
+    await recordAudit(tx, { actor: who.actor, action, subject: { type: 'request', id }, purpose: REQUESTS_PURPOSE, requestId: who.requestId, details });
+  }
+
+  private async step(tx: Queryable, who: RequestActor, id: string, action: string, rawNote: unknown, profiles: Profiles): Promise<void> {
+    const row = await lockRequest(tx, id);
+    const kind = this.kind(row.kind);
+    const transition = transitionOf(kind.machine, row.state, action, row.side);
+    if (!transition) {
+      const open = actionsIn(kind.machine, row.state, row.side).map((t) => t.action);
+      throw new HttpProblem(409, 'invalid-transition', `a ${row.kind} request that is ${row.state} cannot be sent "${action}" from this side`, { extra: { state: row.state, allowed: open } });
+    }
+    this.mayTake(who, transition);
+    const note = this.note(kind, action, rawNote);
+    if (action === 'submit') note.profileVersion = this.meetsRequirements(row, profiles);
+    const at = new Date();
+    if (action === 'forward') await this.forward(tx, who, row, note, profiles);
+    const applied: Applied = {
+      seq: row.seq + 1, action, from: row.state, to: transition.to, actorNode: this.self, actorName: who.actor.name, note, at,
+      dueAt: this.dueAfter(transition, row, note, at), msgId: null,
+    };
+    if (!transition.local) applied.msgId = await this.sendStep(tx, row, applied);
+    await recordTransition(tx, id, applied);
+    await this.audit(tx, who, `requests.${action}`, id, { from: row.state, to: transition.to, seq: applied.seq });
+  }
+
+  private async sendStep(tx: Queryable, row: RequestRow, applied: Applied): Promise<string> {
+    const to = row.side === 'requester' ? row.executor : row.requester;
+    const step: TransitionPayload = { id: row.id, seq: applied.seq, action: applied.action, note: applied.note, at: applied.at.toISOString(), actor: applied.actorName };
+    if (applied.action !== 'submit') return this.federation.send(tx, to, TRANSITION_MESSAGE, step);
+    await this.activePeer(tx, to);
+    const submitted: SubmitPayload = { ...step, kind: row.kind, fields: row.fields, legalBasis: row.legal_basis };
+    return this.federation.send(tx, to, SUBMIT_MESSAGE, submitted);
+  }
+
+  /**
+   * The executor has another node carry the request out (the 24/7 point, the provider): a request of
+   * the same kind from this node, submitted at once, whose answers come back up to this one.
+   */
+  private async forward(tx: Queryable, who: RequestActor, parent: RequestRow, note: Record<string, unknown>, profiles: Profiles): Promise<void> {
+    const to = String(note.to);
+    if (to === this.self || to === parent.requester) throw new HttpProblem(422, 'invalid-forward', 'a request is forwarded to a third node, not back or to this one');
+    const kind = this.kind(parent.kind);
+    const id = randomUUID();
+    await insertRequest(tx, {
+      id, kind: parent.kind, side: 'requester', requester: this.self, executor: to, parent_id: parent.id,
+      state: kind.machine.initial, fields: parent.fields, legal_basis: parent.legal_basis, created_by: who.actor.name,
+    });
+    const { rows: inherited } = await tx.query<{ match_key: string }>('SELECT match_key FROM request_identifiers WHERE request_id = $1', [parent.id]);
+    await recordIdentifiers(tx, id, inherited.map((r) => r.match_key), [parent.id]);
+    await this.audit(tx, who, 'requests.draft', id, { kind: parent.kind, executor: to, forwarding: parent.id });
+    // Whoever may forward may submit what they forward.
+    await this.step(tx, { ...who, roles: 'system' }, id, 'submit', {}, profiles);
+  }
+
+  /** A request submitted by a peer: this node's copy, as the executor. */
+  private async received(tx: Queryable, message: OpenedMessage): Promise<void> {
+    const payload = message.payload as SubmitPayload;
+    const kind = kindOf(payload.kind);
+    if (!kind) throw new HttpProblem(422, 'unknown-request-kind', `this node does not handle ${String(payload.kind)} requests`);
+    // The sender checked them too; this node trusts its own checks.
+    const { fields, keys } = checkFields(kind, payload.fields, 'the submitted request');
+    const transition = transitionOf(kind.machine, kind.machine.initial, payload.action, 'requester');
+    if (!transition || payload.seq !== 1) throw new HttpProblem(422, 'invalid-transition', 'a request arrives by its submission');
+    const existing = await tx.query<{ requester: string }>('SELECT requester FROM requests WHERE id = $1', [payload.id]);
+    if (existing.rows[0]) throw new HttpProblem(422, 'duplicate-request', `request ${payload.id} is already known here`);
+    await insertRequest(tx, {
+      id: payload.id, kind: payload.kind, side: 'executor', requester: message.from, executor: this.self, parent_id: null,
+      state: kind.machine.initial, fields, legal_basis: payload.legalBasis, created_by: `${message.from}:${payload.actor}`,
+    });
+    await recordIdentifiers(tx, payload.id, keys, []);
+    await this.applyRemote(tx, message, payload, transition, null);
+  }
+
+  /** A step the other side took on its copy, applied to this one in the same order. */
+  private async transitioned(tx: Queryable, message: OpenedMessage): Promise<void> {
+    const payload = message.payload as TransitionPayload;
+    const row = await lockRequest(tx, String(payload.id));
+    const sender = row.side === 'requester' ? row.executor : row.requester;
+    if (message.from !== sender) throw new HttpProblem(403, 'not-a-party', `${message.from} is not the other party to request ${row.id}`);
+    if (payload.seq <= row.seq) return;
+    // An earlier step has not arrived yet: refused for now, so that the sender retries it later.
+    if (payload.seq > row.seq + 1) throw new HttpProblem(409, 'request-out-of-order', `step ${payload.seq} of request ${row.id} arrived before step ${row.seq + 1}`);
+    const kind = this.kind(row.kind);
+    const transition = transitionOf(kind.machine, row.state, payload.action, other(row.side));
+    if (!transition) throw new HttpProblem(422, 'invalid-transition', `"${payload.action}" is not a step of a ${row.kind} request that is ${row.state}`);
+    const problems = fieldProblems(kind.notes[payload.action]!, payload.note);
+    if (problems.length > 0) throw invalid(`the "${payload.action}" step`, problems);
+    await this.applyRemote(tx, message, payload, transition, row);
+    if (row.parent_id && row.side === 'requester') await this.passUp(tx, row.parent_id, payload);
+  }
+
+  private async applyRemote(tx: Queryable, message: OpenedMessage, payload: TransitionPayload, transition: Transition, row: RequestRow | null): Promise<void> {
+    const at = new Date(payload.at);
+    const fresh = row ?? (await lockRequest(tx, payload.id));
+    await recordTransition(tx, payload.id, {
+      seq: payload.seq, action: payload.action, from: row?.state ?? null, to: transition.to, actorNode: message.from, actorName: payload.actor,
+      note: payload.note, at, dueAt: this.dueAfter(transition, fresh, payload.note, at), msgId: message.msgId,
+    });
+    const who: RequestActor = { actor: { id: null, name: `${message.from}:${payload.actor}`, role: null }, roles: 'system', requestId: null };
+    await this.audit(tx, who, `requests.${payload.action}`, payload.id, { from: row?.state ?? null, to: transition.to, seq: payload.seq, msgId: message.msgId });
+  }
+
+  /** What the node a request was forwarded to answers is this node's answer to the request it carries out. */
+  private async passUp(tx: Queryable, parentId: string, answer: TransitionPayload): Promise<void> {
+    if (answer.action !== 'confirm-preserved' && answer.action !== 'refuse') return;
+    const parent = await lockRequest(tx, parentId);
+    const kind = this.kind(parent.kind);
+    if (!transitionOf(kind.machine, parent.state, answer.action, parent.side)) return;
+    const pending = (await childrenOf(tx, parentId)).filter((child) => !kind.machine.final.includes(child.state) && child.state !== 'preserved');
+    if (answer.action === 'refuse' && pending.length > 0) return;
+    await this.step(tx, SYSTEM, parentId, answer.action, answer.note, new Map());
+  }
+
+  /** The version of the recipient's requirements the request meets; refuses it, field by field, if it does not. */
+  private meetsRequirements(row: RequestRow, profiles: Profiles): number {
+    const profile = profiles.get(row.executor);
+    if (!profile) throw new HttpProblem(503, 'profile-unavailable', `the requirements of ${row.executor} are not known here yet`);
+    const { problems, warnings } = checkAgainstProfile(profile, row.kind, row.fields);
+    if (problems.length > 0) {
+      throw new HttpProblem(422, 'requirements-not-met', `${row.executor} would send this request back: it does not meet the requirements it publishes`, {
+        extra: { errors: problems, warnings, profileVersion: profile.version },
+      });
+    }
+    return profile.version;
+  }
+
+  private dueAfter(transition: Transition, row: RequestRow, note: Record<string, unknown>, at: Date): Date | null {
+    if (transition.to === 'preserved') {
+      const until = typeof note.preservedUntil === 'string' ? note.preservedUntil : undefined;
+      return until ? endOfDay(until) : hoursFrom(at, 24 * Number(row.fields.preserveDays ?? 90));
+    }
+    return transition.dueInHours ? hoursFrom(at, transition.dueInHours) : null;
+  }
+
+  private note(kind: Kind, action: string, raw: unknown): Record<string, unknown> {
+    const schema = kind.notes[action]!;
+    const note = Value.Default(schema, structuredClone(raw ?? {})) as Record<string, unknown>;
+    const problems = fieldProblems(schema, note);
+    if (problems.length > 0) throw invalid(`the "${action}" step`, problems);
+    return note;
+  }
+
+  private kind(name: string): Kind {
+    const kind = kindOf(name);
+    if (!kind) throw new HttpProblem(400, 'unknown-request-kind', `there is no request kind ${name}`);
+    return kind;
+  }
+
+  private mayStart(who: RequestActor, kind: Kind): void {
+    const submit = kind.machine.transitions.find((t) => t.from.includes(kind.machine.initial) && !t.local);
+    if (submit) this.mayTake(who, submit);
+  }
+
+  private mayTake(who: RequestActor, transition: Transition): void {
+    if (who.roles === 'system') return;
+    if (transition.roles === 'system') throw new HttpProblem(403, 'forbidden', `"${transition.action}" is taken by the node itself`);
+    if (!transition.roles.some((role) => who.roles.includes(role))) {
+      throw new HttpProblem(403, 'forbidden', `"${transition.action}" is for ${transition.roles.join(', ')}`);
+    }
+  }
+
+  private async activePeer(tx: Queryable, nodeId: string): Promise<Peer> {
+    const peer = await getPeer(tx, nodeId).catch(() => undefined);
+    if (!peer || peer.status !== 'active') throw new HttpProblem(422, 'unknown-recipient', `${nodeId} is not an active peer of this node`);
+    return peer;
+  }
+
+  /**
+   * The legal basis the request carries, between this State and the State asked for help (the
+   * executor's, unless the executor is a channel to another: this State's 24/7 point or central authority).
+   */
+  private async basisFor(tx: Queryable, input: DraftInput, kind: string, executor: Peer): Promise<LegalBasis | { type: 'domestic'; state: string }> {
+    const to = input.requestedState ?? executor.state;
+    const from = this.federation.config.state;
+    if (to !== from) return chooseBasis(tx, { from, to, kind, on: new Date().toISOString().slice(0, 10) }, input.basis);
+    // An order to a provider in this State rests on national law; any other request goes abroad.
+    if (executor.kind === 'service_provider') return { type: 'domestic', state: from };
+    throw new HttpProblem(422, 'requested-state-missing', `say which State is asked for help: ${to} is this node's own State`);
+  }
+}
