@@ -51,11 +51,13 @@ export async function openCase(db: Database, nodeId: string, act: { actor: Actor
   const { value, keys } = checkCase(input);
   const id = randomUUID();
   await db.transaction(async (tx) => {
-    const { rows } = await tx.query<{ n: string }>("SELECT nextval('case_numbers')::text AS n");
-    const reference = `${nodeId}-${new Date().getUTCFullYear()}-${rows[0]!.n.padStart(4, '0')}`;
+    const { rows } = await tx.query<{ n: string }>("SELECT nextval(pg_get_serial_sequence('cases', 'number'))::text AS n");
+    const number = rows[0]!.n;
+    const reference = `${nodeId}-${new Date().getUTCFullYear()}-${number.padStart(4, '0')}`;
     await tx.query(
-      'INSERT INTO cases (id, reference, offence, summary, urgency, identifiers, opened_by) VALUES ($1, $2, $3, $4, $5, $6, $7)',
-      [id, reference, value.offence, value.summary, value.urgency, JSON.stringify(value.identifiers), act.actor.name],
+      `INSERT INTO cases (id, number, reference, offence, summary, urgency, identifiers, opened_by) OVERRIDING SYSTEM VALUE
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [id, number, reference, value.offence, value.summary, value.urgency, JSON.stringify(value.identifiers), act.actor.name],
     );
     await tx.query('INSERT INTO case_identifiers (case_id, match_key) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING', [id, keys]);
     const overlaps = await recordOverlaps(tx, 'case', id, keys);

@@ -104,12 +104,15 @@ export async function backup(db: Database, file: string): Promise<{ rows: number
 }
 
 /**
- * Restores a backup into a migrated database that holds no data yet, in one transaction:
- * a truncated or corrupt file restores nothing.
+ * Restores a backup into a migrated database that holds no data yet (reference tables that the
+ * migrations filled are replaced), in one transaction: a truncated or corrupt file restores nothing.
  */
 export async function restore(db: Database, file: string): Promise<{ rows: number }> {
   return db.transaction(async (tx) => {
     const tables = await tablesInDependencyOrder(tx);
+    // What migrations filled (a table commented `entraide:seeded`) gives way to what the backup holds.
+    const seeded = await seededTables(tx);
+    for (const table of [...tables].reverse()) if (seeded.has(table.name)) await tx.query(`DELETE FROM ${quote(table.name)}`);
     for (const table of tables) {
       if (table.name === 'schema_migrations') continue;
       const { rows } = await tx.query(`SELECT 1 FROM ${quote(table.name)} LIMIT 1`);
@@ -174,6 +177,13 @@ export async function restore(db: Database, file: string): Promise<{ rows: numbe
     await resetSequences(tx);
     return { rows: restored };
   });
+}
+
+async function seededTables(tx: Queryable): Promise<Set<string>> {
+  const { rows } = await tx.query<{ name: string }>(`
+    SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE n.nspname = 'public' AND c.relkind = 'r' AND obj_description(c.oid, 'pg_class') = 'entraide:seeded'`);
+  return new Set(rows.map((row) => row.name));
 }
 
 async function resetSequences(tx: Queryable): Promise<void> {
