@@ -3,6 +3,8 @@
  * its form and reduced to one normal form, so that two reports naming the same number or site
  * written differently are seen to belong together.
  */
+import { electronicFormatIBAN, isValidIBAN } from 'ibantools';
+
 export const IDENTIFIER_KINDS = ['phone', 'email', 'url', 'iban', 'wallet', 'account'] as const;
 export type IdentifierKind = (typeof IDENTIFIER_KINDS)[number];
 
@@ -46,14 +48,10 @@ function url(value: string): string | undefined {
   return host + path;
 }
 
-/** ISO 13616: country, check digits, account; the mod-97 check catches a mistyped IBAN. */
+/** ISO 13616: the country's length and format, and the mod-97 check that catches a mistyped IBAN. */
 function iban(value: string): string | undefined {
-  const compact = asciiDigits(value).replace(/\s/g, '').toUpperCase();
-  if (!/^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$/.test(compact)) return undefined;
-  const digits = (compact.slice(4) + compact.slice(0, 4)).replace(/[A-Z]/g, (letter) => String(letter.charCodeAt(0) - 55));
-  let remainder = 0;
-  for (const digit of digits) remainder = (remainder * 10 + Number(digit)) % 97;
-  return remainder === 1 ? compact : undefined;
+  const compact = electronicFormatIBAN(asciiDigits(value)) ?? '';
+  return isValidIBAN(compact) ? compact : undefined;
 }
 
 /** As written: some currencies' addresses are case-sensitive. Only the form of an address is checked. */

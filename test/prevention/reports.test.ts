@@ -107,7 +107,9 @@ describe('public reports through the API: submit, follow, triage, answer, withdr
 
   test('a mistyped reference or code is told as a typo, before anything is looked up or counted', async () => {
     const { reference, accessCode } = (await anyone.post('/api/v1/prevention/reports', SCAM)).body;
-    const swapped = reference.slice(0, 4) + reference[5] + reference[4] + reference.slice(6);
+    // Two neighbours that differ, swapped: the typo a check character must catch.
+    const at = [4, 5, 6, 9, 10, 11].find((i) => reference[i] !== reference[i + 1])!;
+    const swapped = reference.slice(0, at) + reference[at + 1] + reference[at] + reference.slice(at + 2);
     const typo = await anyone.post('/api/v1/prevention/my-report', { reference: swapped, accessCode: `${accessCode.slice(0, -1)}${accessCode.endsWith('0') ? '1' : '0'}` });
     assert.equal(typo.status, 400);
     assert.deepEqual(typo.body.errors.map((error: { pointer: string }) => error.pointer), ['/reference', '/accessCode']);
