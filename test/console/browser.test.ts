@@ -9,22 +9,10 @@ import { en } from '../../src/console/locales/en.ts';
 import { fr } from '../../src/console/locales/fr.ts';
 import { LOCALES, type Locale } from '../../src/platform/i18n/locales.ts';
 import {
-  CATALOGS, assertAccessible, assertLanguage, assertPng, heading, isFocused, launchBrowser, skipWithoutBrowser as skip, submitLogin, withPage,
+  ACCEPT_LANGUAGE, assertAccessible, assertLanguage, assertPng, CATALOGS, heading, isFocused, launchBrowser, skipWithoutBrowser as skip, submitLogin, withPage,
 } from '../support/browser.ts';
 import { ADMIN, Api, type TestNode, startTestNode } from '../support/node.ts';
 
-/**
- * What a browser of each language might send; English is reached through a first
- * choice the node does not speak, so that every row proves the negotiation.
- */
-const ACCEPT_LANGUAGE: Record<Locale, string> = {
-  ar: 'ar-MA,ar;q=0.9,fr;q=0.8',
-  zh: 'zh-CN,zh;q=0.9',
-  en: 'de-CH,de;q=0.9,en;q=0.8',
-  fr: 'fr-BE,fr;q=0.9,en;q=0.7',
-  ru: 'ru-RU,ru;q=0.9',
-  es: 'es-AR,es;q=0.9,en;q=0.5',
-};
 
 /** A name that reads left to right and ends in a neutral character: the hard case inside an Arabic sentence. */
 const USER = { username: 'ines', displayName: 'Inès Duval (ICPO)', password: 'ines-secret-passphrase' };

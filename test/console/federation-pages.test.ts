@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, BrowserContextOptions, Page, Response } from 'playwright-core';
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { MESSAGES_PAGE, PEERS_PAGE } from '../../src/console/federation-pages.ts';
 import { en } from '../../src/console/locales/en.ts';
 import { type MessageKey, messages } from '../../src/console/messages.ts';
 import type { Locale } from '../../src/platform/i18n/locales.ts';
-import { CATALOGS, assertAccessible, assertLanguage, heading, isFocused, launchBrowser, skipWithoutBrowser as skip, submitLogin, withPage } from '../support/browser.ts';
+import {
+  assertAccessible, assertLanguage, CATALOGS, heading, isFocused, launchBrowser, skipWithoutBrowser as skip, submitLogin, submitted, withPage,
+} from '../support/browser.ts';
+import { isolated } from '../../src/console/layout.ts';
 import { ADMIN, type Api, type TestNode, startTestNodeWithAdmin, userWith } from '../support/node.ts';
 
 interface Party {
@@ -19,15 +22,9 @@ const B_NAME = 'Brigade numérique (BB)';
 
 /** A message as the pages set it: the values inside Unicode bidi isolates, as the layout does. */
 function said(locale: Locale, key: MessageKey, values: Record<string, string | number> = {}): string {
-  const isolated = Object.fromEntries(Object.entries(values).map(([name, value]) => [name, typeof value === 'string' ? `\u2068${value}\u2069` : value]));
-  return messages.t(locale, key, isolated);
+  return messages.t(locale, key, isolated(values));
 }
 
-/** Runs an action that submits a form; resolves with the POST's response once the page that follows has loaded. */
-async function submitted(page: Page, act: () => Promise<void>): Promise<Response> {
-  const [response] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.waitForEvent('load'), act()]);
-  return response;
-}
 
 const peerRow = (page: Page, nodeId: string) => page.locator(`tr:has(th#peer-${nodeId})`);
 const messageRow = (page: Page, msgId: string) => page.locator(`tr:has(th#msg-${msgId})`);

@@ -8,21 +8,11 @@ import { LOCALES, type Locale } from '../../src/platform/i18n/locales.ts';
 import { INCIDENT_TYPES } from '../../src/prevention/incidents.ts';
 import { translator } from '../../src/prevention/layout.ts';
 import type { MessageKey, Translate } from '../../src/prevention/messages.ts';
-import { assertAccessible, assertLanguage, assertPng, heading, isFocused, launchBrowser, skipWithoutBrowser as skip, withPage } from '../support/browser.ts';
+import {
+  ACCEPT_LANGUAGE, assertAccessible, assertLanguage, assertPng, heading, isFocused, launchBrowser, skipWithoutBrowser as skip, withPage,
+} from '../support/browser.ts';
 import { type TestNode, startTestNode } from '../support/node.ts';
 
-/**
- * The public portal as a reader meets it: a browser with JavaScript off, in each of the six
- * languages. English is reached through a first choice the node does not speak.
- */
-const ACCEPT_LANGUAGE: Record<Locale, string> = {
-  ar: 'ar-MA,ar;q=0.9,fr;q=0.8',
-  zh: 'zh-CN,zh;q=0.9',
-  en: 'de-CH,de;q=0.9,en;q=0.8',
-  fr: 'fr-BE,fr;q=0.9,en;q=0.7',
-  ru: 'ru-RU,ru;q=0.9',
-  es: 'es-AR,es;q=0.9,en;q=0.5',
-};
 /** Every public page, with everything it loads, fits in 50 KB: readers on slow or paid connections. */
 const MAX_WEIGHT = 50 * 1024;
 const REFERENCE = /^ENT-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]$/;

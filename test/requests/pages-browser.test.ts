@@ -1,24 +1,21 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, BrowserContext, BrowserContextOptions, Page, Response } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { LOCALES, type Locale } from '../../src/platform/i18n/locales.ts';
 import { en } from '../../src/requests/locales/en.ts';
 import { type MessageKey, catalogs, messages } from '../../src/requests/messages.ts';
-import { CATALOGS, assertAccessible, assertLanguage, heading, isFocused, launchBrowser, skipWithoutBrowser as skip, submitLogin } from '../support/browser.ts';
+import {
+  assertAccessible, assertLanguage, CATALOGS, heading, isFocused, launchBrowser, skipWithoutBrowser as skip, submitLogin, submitted,
+} from '../support/browser.ts';
+import { isolated } from '../../src/console/layout.ts';
 import { type Party, party, trust } from '../support/federation.ts';
 import { type Api, userWith } from '../support/node.ts';
 
 /** A message as the pages set it: the values inside Unicode bidi isolates, as the layout does. */
 function said(locale: Locale, key: MessageKey, values: Record<string, string | number> = {}): string {
-  const isolated = Object.fromEntries(Object.entries(values).map(([name, value]) => [name, typeof value === 'string' ? `\u2068${value}\u2069` : value]));
-  return messages.t(locale, key, isolated);
+  return messages.t(locale, key, isolated(values));
 }
 
-/** Runs an action that submits a form; resolves with the POST's response once the page that follows has loaded. */
-async function submitted(page: Page, act: () => Promise<void>): Promise<Response> {
-  const [response] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.waitForEvent('load'), act()]);
-  return response;
-}
 
 /** Presses Tab until the element has the focus: it is reached with the keyboard, after what came before it. */
 async function tabTo(page: Page, selector: string, limit = 40): Promise<void> {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import axe from 'axe-core';
-import { type Browser, type BrowserContextOptions, type Page, chromium } from 'playwright-core';
+import { type Browser, type BrowserContextOptions, type Page, type Response, chromium } from 'playwright-core';
 import { ar } from '../../src/console/locales/ar.ts';
 import { type MessageKey, en } from '../../src/console/locales/en.ts';
 import { es } from '../../src/console/locales/es.ts';
@@ -72,4 +72,23 @@ export async function assertPng(path: string): Promise<void> {
   const bytes = await readFile(path);
   assert.ok(bytes.length > 1000, `${path} is too small to be a page`);
   assert.deepEqual([...bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], `${path} is not a PNG`);
+}
+
+/**
+ * What a browser of each language might send; English is reached through a first choice the
+ * node does not speak, so that every row proves the negotiation.
+ */
+export const ACCEPT_LANGUAGE: Record<Locale, string> = {
+  ar: 'ar-MA,ar;q=0.9,fr;q=0.8',
+  zh: 'zh-CN,zh;q=0.9',
+  en: 'de-CH,de;q=0.9,en;q=0.8',
+  fr: 'fr-BE,fr;q=0.9,en;q=0.7',
+  ru: 'ru-RU,ru;q=0.9',
+  es: 'es-AR,es;q=0.9,en;q=0.5',
+};
+
+/** Runs an action that submits a form; resolves with the POST's response once the page that follows has loaded. */
+export async function submitted(page: Page, act: () => Promise<void>): Promise<Response> {
+  const [response] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.waitForEvent('load'), act()]);
+  return response;
 }
