@@ -33,14 +33,14 @@ export interface NodeKeys {
 const encoder = new TextEncoder();
 
 /** Private keys at rest: a JWE sealed with the node's key secret (PBES2), never the bare JWK. */
-async function seal(jwk: JWK, secret: string): Promise<string> {
+export async function seal(jwk: JWK, secret: string): Promise<string> {
   return new CompactEncrypt(encoder.encode(JSON.stringify(jwk)))
     .setProtectedHeader({ alg: AT_REST_ALG, enc: CONTENT_ENC })
     .setKeyManagementParameters({ p2c: AT_REST_ITERATIONS })
     .encrypt(encoder.encode(secret));
 }
 
-async function unseal(jwe: string, secret: string): Promise<JWK> {
+export async function unseal(jwe: string, secret: string): Promise<JWK> {
   try {
     const { plaintext } = await compactDecrypt(jwe, encoder.encode(secret), { keyManagementAlgorithms: [AT_REST_ALG], maxPBES2Count: AT_REST_ITERATIONS });
     return JSON.parse(new TextDecoder().decode(plaintext)) as JWK;

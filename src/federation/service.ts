@@ -1,9 +1,9 @@
-import { GeneralSign } from 'jose';
+import { GeneralSign, type JWK } from 'jose';
 import type { Logger } from 'pino';
 import type { NodeConfig } from '../platform/config.ts';
 import type { Database, Queryable } from '../platform/db/database.ts';
 import { Inbox, type MessageHandler } from './inbox.ts';
-import { type NodeKeys, SIGNING_ALG, fingerprintOf, loadNodeKeys, retireExpiredKeys, rotateNodeKeys } from './keys.ts';
+import { type NodeKeys, SIGNING_ALG, fingerprintOf, loadNodeKeys, retireExpiredKeys, rotateNodeKeys, seal, unseal } from './keys.ts';
 import type { NodeMetadata } from './metadata.ts';
 import { DEFAULT_DELIVERY, type DeliverySettings, DeliveryWorker, enqueue } from './outbox.ts';
 import { refreshPeerKeys } from './trust.ts';
@@ -65,6 +65,15 @@ export class Federation {
   async stop(): Promise<void> {
     clearInterval(this.maintenance);
     await this.worker.stop();
+  }
+
+  /** A private key of this node's making (an official's signing key) sealed like the node's own keys. */
+  sealPrivateKey(jwk: JWK): Promise<string> {
+    return seal(jwk, this.keySecret);
+  }
+
+  unsealPrivateKey(jwe: string): Promise<JWK> {
+    return unseal(jwe, this.keySecret);
   }
 
   get keys(): NodeKeys {

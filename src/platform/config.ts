@@ -5,6 +5,7 @@ import { Value } from 'typebox/value';
 import { StringEnum } from './schema.ts';
 
 export const NODE_KINDS = ['authority', 'central_authority', 'contact_point', 'service_provider'] as const;
+export type NodeKind = (typeof NODE_KINDS)[number];
 
 const ConfigSchema = Type.Object(
   {
@@ -43,6 +44,13 @@ const ConfigSchema = Type.Object(
         reportsPerHour: Type.Integer({ minimum: 1 }),
         /** Where the public is sent to report child sexual abuse material: the State's own hotline if it has one. */
         childHotlineUrl: Type.String({ pattern: '^https://' }),
+        /**
+         * Days a report is kept after its last change, by incident type ("phishing": 365); a type not
+         * named keeps its default (src/prevention/retention.ts). The privacy notice tells the public.
+         */
+        retentionDays: Type.Record(Type.String({ pattern: '^[a-z][a-z-]*$' }), Type.Integer({ minimum: 1, maximum: 36_500 })),
+        /** Whom the public asks about their data (an e-mail address or an https:// page), shown on /privacy. */
+        privacyContact: Type.Optional(Type.String({ maxLength: 200, pattern: '^(?:https://[^\\s]+|[^\\s@]+@[^\\s@]+\\.[^\\s@]+)$' })),
       },
       { additionalProperties: false },
     ),
@@ -99,6 +107,7 @@ export function loadConfig(options: { file?: string | undefined; env?: NodeJS.Pr
   merged.prevention = {
     reportsPerHour: 20,
     childHotlineUrl: 'https://www.inhope.org/what-we-do/how-to-report',
+    retentionDays: {},
     ...(fromFile.prevention as object | undefined),
     ...options.overrides?.prevention,
   };

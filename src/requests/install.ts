@@ -3,6 +3,7 @@ import type { Federation } from '../federation/service.ts';
 import type { Database } from '../platform/db/database.ts';
 import type { HttpServer } from '../platform/http/server.ts';
 import { requestRoutes } from './routes.ts';
+import { requestFileRoutes } from './file-routes.ts';
 import { Requests } from './service.ts';
 import { legalBasisRoutes } from './legal-basis-routes.ts';
 import { profileRoutes } from './profile-routes.ts';
@@ -17,6 +18,7 @@ export function installRequests(app: HttpServer, db: Database, federation: Feder
   legalBasisRoutes(app, db);
   const requests = new Requests(db, federation).listen();
   requestRoutes(app, db, requests);
+  requestFileRoutes(app, db, federation, requests);
   profileRoutes(app, db, federation);
   caseRoutes(app, db, federation.config.nodeId);
   requestPages(app, db, requests, node);

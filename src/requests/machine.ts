@@ -18,6 +18,11 @@ export interface Transition<State extends string = string> {
   dueInHours?: number;
   /** A step that stays on this node (a draft discarded): no message, the other side never knows. */
   local?: true;
+  /**
+   * The four-eyes step: a prosecutor or judge other than the drafter approves, signing the request
+   * with the key the node issued to them, and the request leaves with that signature.
+   */
+  approves?: true;
 }
 
 export interface Machine<State extends string = string> {
@@ -25,6 +30,8 @@ export interface Machine<State extends string = string> {
   states: readonly State[];
   /** The state a new draft starts in, on the requester's node. */
   initial: State;
+  /** States a request is in before it leaves (a draft, a draft awaiting approval): only its drafter's node has it. */
+  drafting: readonly State[];
   /** States in which nothing more happens. */
   final: readonly State[];
   transitions: readonly Transition<State>[];
@@ -38,4 +45,18 @@ export function transitionOf<State extends string>(machine: Machine<State>, stat
 /** The actions a side may take in a state, for the pages and for the API's answer. */
 export function actionsIn<State extends string>(machine: Machine<State>, state: string, side: Side): Transition<State>[] {
   return machine.transitions.filter((t) => t.by === side && (t.from as readonly string[]).includes(state));
+}
+
+/** Whether the step sends the request to its executor for the first time (a submission, an approval that sends it). */
+export const opens = (machine: Machine, t: Transition): boolean =>
+  t.by === 'requester' && !t.local && t.from.some((state) => machine.drafting.includes(state)) && !machine.drafting.includes(t.to);
+
+/** Whether the step readies the request to leave, and so must meet its recipient's requirements. */
+export const readiesToLeave = (machine: Machine, t: Transition): boolean =>
+  t.by === 'requester' && t.from.some((state) => machine.drafting.includes(state)) && t.to !== machine.initial && !machine.final.includes(t.to);
+
+/** The roles that may start a request: those of its first step towards leaving (a submission, a call for approval). */
+export function draftingRoles(machine: Machine): readonly Role[] {
+  const first = machine.transitions.find((t) => t.from.includes(machine.initial) && readiesToLeave(machine, t));
+  return first && first.roles !== 'system' ? first.roles : [];
 }

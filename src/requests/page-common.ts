@@ -12,7 +12,7 @@ import { type SafeHtml, html } from '../platform/http/html.ts';
 import { IDENTIFIER_PROBLEM_CODES, WALLET_CHAINS } from '../platform/identifiers/index.ts';
 import type { FieldProblem } from './field-problems.ts';
 import { KINDS, type Kind, kindOf } from './kinds.ts';
-import { type Side, actionsIn } from './machine.ts';
+import { type Side, actionsIn, draftingRoles as draftingRolesOf } from './machine.ts';
 import type { MessageKey } from './locales/en.ts';
 import { messages } from './messages.ts';
 import type { RequestRow } from './store.ts';
@@ -51,11 +51,7 @@ export const code = (text: string) => html`<code dir="ltr">${text}</code>`;
 export const shortId = (id: string) => id.slice(0, 8);
 export const requestPath = (id: string) => `${LIST_PAGE}/${id}`;
 
-/** The roles that may start a request of a kind: those of its first step across the border. */
-export function draftingRoles(kind: Kind): readonly Role[] {
-  const first = kind.machine.transitions.find((t) => t.from.includes(kind.machine.initial) && !t.local);
-  return first && first.roles !== 'system' ? first.roles : [];
-}
+export const draftingRoles = (kind: Kind): readonly Role[] => draftingRolesOf(kind.machine);
 export const DRAFTING_ROLES: readonly Role[] = [...new Set(Object.values(KINDS).flatMap((kind) => draftingRoles(kind)))];
 
 export const isFinal = (row: Pick<RequestRow, 'kind' | 'state'>) => kindOf(row.kind)?.machine.final.includes(row.state) ?? false;

@@ -7,6 +7,7 @@ import type { Queryable } from '../platform/db/database.ts';
 import { LOCALES } from '../platform/i18n/locales.ts';
 import { HttpProblem } from '../platform/http/problem.ts';
 import { StringEnum } from '../platform/schema.ts';
+import type { NodeKind } from '../platform/config.ts';
 import { OFFENCE_IDS } from './offences.ts';
 
 export const PROFILE_PATH = '/.well-known/entraide/profile';
@@ -44,12 +45,16 @@ export const ProfileRequirements = Type.Object({
   /** For a provider: days it keeps each category of data (13(lll)). */
   retentionDays: Type.Optional(Type.Partial(Type.Object({ subscriber: Days, traffic: Days, content: Days }, { additionalProperties: false }))),
   contact: Type.Optional(Type.String({ maxLength: 500, description: 'who to call about a request, day and night' })),
+  /** For a provider: the node of its State's authority that must be notified of the orders named in `notifyOn`. */
+  notifyNode: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,62}$' })),
 }, { additionalProperties: false });
 export type Requirements = Static<typeof ProfileRequirements>;
 
 export interface Profile extends Requirements {
   nodeId: string;
   state: string;
+  /** An authority or a service provider: orders go to a provider directly only where its State allows it. */
+  kind?: NodeKind;
   version: number;
   issuedAt: string;
 }
@@ -75,6 +80,7 @@ export async function ownProfile(db: Queryable, federation: Federation): Promise
   return {
     nodeId: federation.config.nodeId,
     state: federation.config.state,
+    kind: federation.config.kind,
     version: row?.version ?? 0,
     issuedAt: (row?.issued_at ?? new Date(0)).toISOString(),
     ...(row?.requirements ?? DEFAULT_REQUIREMENTS),
@@ -123,6 +129,6 @@ export async function peerProfile(db: Queryable, nodeId: string, url: string): P
 }
 
 function withoutHeader(profile: Profile): Requirements {
-  const { nodeId: _n, state: _s, version: _v, issuedAt: _i, ...requirements } = profile;
+  const { nodeId: _n, state: _s, kind: _k, version: _v, issuedAt: _i, ...requirements } = profile;
   return requirements;
 }

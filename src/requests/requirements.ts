@@ -15,7 +15,7 @@ const isBlank = (value: unknown) => value === undefined || value === null || (ty
  * Checks a request against the receiving node's published requirements before it leaves, so that it
  * is not sent back for what could be seen here (seeds 29, 31, 13(k), 13(lll), 13(jjj)).
  */
-export function checkAgainstProfile(profile: Profile, kind: string, fields: Record<string, unknown>, today = new Date()): Findings {
+export function checkAgainstProfile(profile: Profile, kind: string, fields: Record<string, unknown>, today = new Date(), from?: string): Findings {
   const found: Findings = { problems: [], warnings: [] };
   const problem = (field: string, code: string, params: Record<string, unknown> = {}) => found.problems.push({ field, problem: code, params });
   const rules = profile.kinds[kind] ?? { requiredFacts: [] };
@@ -30,6 +30,12 @@ export function checkAgainstProfile(profile: Profile, kind: string, fields: Reco
   }
 
   const categories = Array.isArray(fields.dataCategories) ? (fields.dataCategories as string[]) : [];
+  // An order goes straight to a provider abroad only for what its State lets it disclose so (seed 13(d)).
+  if (kind === 'disclosure' && profile.kind === 'service_provider' && from !== undefined && from !== profile.state) {
+    for (const category of categories) {
+      if (!profile.directDisclosure.includes(category as never)) problem('/dataCategories', 'not-direct', { category, state: profile.state });
+    }
+  }
   // Content is the most intrusive data: the request must say why it is needed and why no less would do.
   if (categories.includes('content') && isBlank(fields.proportionality)) problem('/proportionality', 'proportionality-missing');
   if (categories.includes('content')) found.warnings.push({ field: '/dataCategories', problem: 'coercive-measure', params: { category: 'content' } });

@@ -9,6 +9,8 @@ import { overlapsOf } from './deconfliction.ts';
 import { KIND_NAMES } from './kinds.ts';
 import { REQUESTS_PURPOSE, type RequestActor, type Requests } from './service.ts';
 import { type RequestRow, eventsOf, findRequest, listRequests } from './store.ts';
+import { filesOf } from './files.ts';
+import { listNotices } from './notifications.ts';
 
 const tags = ['requests'];
 /** Everyone who drafts, approves, sends, receives or answers requests. */
@@ -47,6 +49,15 @@ const RequestSchema = Type.Object({
   forwarded: Type.Array(Type.Object({ id: Type.String(), executor: Type.String(), state: Type.String() })),
   actions: Type.Array(Type.String(), { description: 'the steps the caller may take now' }),
   overlaps: Type.Array(OverlapSchema, { description: 'other open cases and live requests on this node that name the same identifiers' }),
+  digest: Nullable(Type.String({ description: 'SHA-256 of the request as it left; anyone holding it can check it at /verify' })),
+  approval: Nullable(Type.Object({
+    official: Type.String(), approvedAt: Timestamp, kid: Type.String(),
+    certificate: Type.String({ description: "the node's signed statement that the key is the official's (compact JWS)" }),
+    signature: Type.String({ description: "the official's signature over the request's id and digest (compact JWS)" }),
+  }, { description: 'the approval of a prosecutor or judge other than the drafter, verified on arrival' })),
+  files: Type.Array(Type.Object({
+    sha256: Type.String(), name: Type.String(), mediaType: Type.String(), size: Type.Integer(), seq: Nullable(Type.Integer()), addedBy: Type.String(), addedAt: Timestamp,
+  }), { description: 'files sent or received with its steps, and those added but not sent yet (seq null)' }),
 });
 
 const FindingSchema = Type.Object({ field: Type.String(), problem: Type.String(), params: Type.Record(Type.String(), Type.Unknown()) });
@@ -65,10 +76,11 @@ export function requestRoutes(app: HttpServer, db: Database, requests: Requests)
   async function view(request: FastifyRequest, id: string) {
     const row = await findRequest(db, id);
     if (!row) throw notFound(`request ${id}`);
-    const [events, forwarded, overlaps] = await Promise.all([
+    const [events, forwarded, overlaps, files] = await Promise.all([
       eventsOf(db, id),
       db.query<{ id: string; executor: string; state: string }>('SELECT id, executor, state FROM requests WHERE parent_id = $1 ORDER BY created_at', [id]),
       overlapsOf(db, 'request', id),
+      filesOf(db, id),
     ]);
     // A request names people and their accounts: every reading is recorded.
     await requests.audit(db, actorOf(request), 'requests.read', id);
@@ -84,6 +96,9 @@ export function requestRoutes(app: HttpServer, db: Database, requests: Requests)
       forwarded: forwarded.rows,
       actions: requests.actionsFor(row, request.principal?.roles ?? []),
       overlaps,
+      digest: row.digest,
+      approval: row.approval && { official: row.approval.official, approvedAt: row.approval.approvedAt, kid: row.approval.kid, certificate: row.approval.certificate, signature: row.approval.signature },
+      files,
     };
   }
 
@@ -158,5 +173,32 @@ export function requestRoutes(app: HttpServer, db: Database, requests: Requests)
   }, async (request) => {
     await requests.act(actorOf(request), request.params.id, request.params.action, request.body ?? {});
     return view(request, request.params.id);
+  });
+
+  app.get('/api/v1/requests/notifications', {
+    config: { access: { roles: ['central_authority', 'prosecutor'] as Role[], purpose: REQUESTS_PURPOSE } },
+    schema: {
+      tags,
+      summary: "Orders that foreign authorities sent straight to providers in this State, of which this State asked to be told (the reading is audited)",
+      querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }) }, { additionalProperties: false }),
+      response: {
+        200: Type.Object({
+          items: Type.Array(Type.Object({
+            id: Type.String(), kind: Type.String(), requester: Type.String(), provider: Type.String(), digest: Type.String(), receivedAt: Timestamp,
+            fields: Type.Record(Type.String(), Type.Unknown()), legalBasis: Type.Record(Type.String(), Type.Unknown()), approvedBy: Nullable(Type.String()),
+          })),
+        }),
+        ...problemResponses,
+      },
+    },
+  }, async (request) => {
+    const rows = await listNotices(db, request.query.limit);
+    for (const row of rows) await requests.audit(db, actorOf(request), 'requests.notice-read', row.request_id);
+    return {
+      items: rows.map((row) => ({
+        id: row.request_id, kind: row.kind, requester: row.requester, provider: row.provider, digest: row.digest, receivedAt: row.received_at.toISOString(),
+        fields: row.order_json.fields, legalBasis: row.order_json.legalBasis, approvedBy: row.order_json.approvedBy,
+      })),
+    };
   });
 }

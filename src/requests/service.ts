@@ -8,7 +8,7 @@ import type { Role } from '../identity/roles.ts';
 import type { Database, Queryable } from '../platform/db/database.ts';
 import { HttpProblem } from '../platform/http/problem.ts';
 import { KINDS, type Kind, kindOf } from './kinds.ts';
-import { type Side, type Transition, actionsIn, transitionOf } from './machine.ts';
+import { type Side, type Transition, actionsIn, draftingRoles, opens, readiesToLeave, transitionOf } from './machine.ts';
 import { type Applied, type RequestRow, childrenOf, findRequest, insertRequest, lockRequest, recordIdentifiers, recordTransition } from './store.ts';
 import { fieldProblems, type FieldProblem } from './field-problems.ts';
 import { checkIdentifiers } from './identifiers.ts';
@@ -17,6 +17,10 @@ import { type Profile, peerProfile } from './profile.ts';
 import { type LegalBasis, chooseBasis } from './legal-basis.ts';
 import { type Findings, checkAgainstProfile } from './requirements.ts';
 import type { IdentifierInput } from '../platform/identifiers/index.ts';
+import { type Approval, requestDigest, signApproval, verifyApproval } from './approvals.ts';
+import type { Attachment } from '../federation/attachments.ts';
+import { NOTIFY_MESSAGE, notifyProviderState, receiveNotice } from './notifications.ts';
+import { filesOfStep, receiveFiles, takeStagedFiles, stageFiles } from './files.ts';
 
 export const REQUESTS_PURPOSE = 'cross-border request';
 export const SUBMIT_MESSAGE = 'request.submit';
@@ -62,6 +66,8 @@ interface SubmitPayload extends TransitionPayload {
   kind: string;
   fields: Record<string, unknown>;
   legalBasis: Record<string, unknown>;
+  /** For kinds that need four-eyes: the approving official's certificate and signature. */
+  approval?: Approval;
 }
 
 function invalid(what: string, problems: FieldProblem[]): HttpProblem {
@@ -84,7 +90,6 @@ const caseFacts = (row: CaseRow) => ({ caseReference: row.reference, offence: ro
 
 const other = (side: Side): Side => (side === 'requester' ? 'executor' : 'requester');
 const hoursFrom = (at: Date, hours: number) => new Date(at.getTime() + hours * 3_600_000);
-const endOfDay = (day: string) => new Date(`${day}T23:59:59Z`);
 
 /**
  * Requests between nodes: drafts, the transitions of each kind's state machine on this node's copy,
@@ -100,6 +105,7 @@ export class Requests {
   listen(): this {
     this.federation.on(SUBMIT_MESSAGE, (tx, message) => this.received(tx, message));
     this.federation.on(TRANSITION_MESSAGE, (tx, message) => this.transitioned(tx, message));
+    this.federation.on(NOTIFY_MESSAGE, receiveNotice);
     return this;
   }
 
@@ -179,7 +185,7 @@ export class Requests {
   /** A draft checked against the requirements its recipient publishes: what would keep it from leaving. */
   async check(row: RequestRow): Promise<Findings & { profileVersion: number }> {
     const profile = await this.profileOf(row.executor);
-    return { ...checkAgainstProfile(profile, row.kind, row.fields), profileVersion: profile.version };
+    return { ...checkAgainstProfile(profile, row.kind, row.fields, new Date(), this.federation.config.state), profileVersion: profile.version };
   }
 
   /**
@@ -188,8 +194,10 @@ export class Requests {
    */
   private async profilesFor(id: string, action: string, note: unknown): Promise<Profiles> {
     const row = await findRequest(this.db, id);
+    const kind = row && kindOf(row.kind);
+    const transition = kind && transitionOf(kind.machine, row.state, action, row.side);
     const forwardTo = action === 'forward' ? (note as { to?: unknown } | undefined)?.to : undefined;
-    const to = action === 'submit' && row?.side === 'requester' ? row.executor : typeof forwardTo === 'string' ? forwardTo : undefined;
+    const to = transition && readiesToLeave(kind.machine, transition) ? row.executor : typeof forwardTo === 'string' ? forwardTo : undefined;
     return to ? this.profileMap(to) : new Map();
   }
 
@@ -218,7 +226,7 @@ export class Requests {
     await recordAudit(tx, { actor: who.actor, action, subject: { type: 'request', id }, purpose: REQUESTS_PURPOSE, requestId: who.requestId, details });
   }
 
-  private async step(tx: Queryable, who: RequestActor, id: string, action: string, rawNote: unknown, profiles: Profiles): Promise<void> {
+  private async step(tx: Queryable, who: RequestActor, id: string, action: string, rawNote: unknown, profiles: Profiles, forwarding = false): Promise<void> {
     const row = await lockRequest(tx, id);
     const kind = this.kind(row.kind);
     const transition = transitionOf(kind.machine, row.state, action, row.side);
@@ -228,25 +236,45 @@ export class Requests {
     }
     this.mayTake(who, transition);
     const note = this.note(kind, action, rawNote);
-    if (action === 'submit') note.profileVersion = this.meetsRequirements(row, profiles);
+    if (readiesToLeave(kind.machine, transition)) note.profileVersion = this.meetsRequirements(row, profiles);
     const at = new Date();
     if (action === 'forward') await this.forward(tx, who, row, note, profiles);
+    if (opens(kind.machine, transition)) {
+      await this.seal(tx, who, row, transition, forwarding);
+      await notifyProviderState(tx, this.federation, row, profiles.get(row.executor));
+    }
     const applied: Applied = {
       seq: row.seq + 1, action, from: row.state, to: transition.to, actorNode: this.self, actorName: who.actor.name, note, at,
-      dueAt: this.dueAfter(transition, row, note, at), msgId: null,
+      dueAt: this.dueAfter(kind, transition, row, note, at), msgId: null,
     };
-    if (!transition.local) applied.msgId = await this.sendStep(tx, row, applied);
+    const files = Array.isArray(note.files) ? await takeStagedFiles(tx, id, note.files as string[], applied.seq) : [];
+    if (!transition.local) applied.msgId = await this.sendStep(tx, row, applied, files);
     await recordTransition(tx, id, applied);
     await this.audit(tx, who, `requests.${action}`, id, { from: row.state, to: transition.to, seq: applied.seq });
   }
 
-  private async sendStep(tx: Queryable, row: RequestRow, applied: Applied): Promise<string> {
+  private async sendStep(tx: Queryable, row: RequestRow, applied: Applied, files: Attachment[]): Promise<string> {
     const to = row.side === 'requester' ? row.executor : row.requester;
     const step: TransitionPayload = { id: row.id, seq: applied.seq, action: applied.action, note: applied.note, at: applied.at.toISOString(), actor: applied.actorName };
-    if (applied.action !== 'submit') return this.federation.send(tx, to, TRANSITION_MESSAGE, step);
+    if (row.side === 'executor' || !this.kind(row.kind).machine.drafting.includes(row.state)) return this.federation.send(tx, to, TRANSITION_MESSAGE, step, files);
     await this.activePeer(tx, to);
-    const submitted: SubmitPayload = { ...step, kind: row.kind, fields: row.fields, legalBasis: row.legal_basis };
-    return this.federation.send(tx, to, SUBMIT_MESSAGE, submitted);
+    const submitted: SubmitPayload = { ...step, kind: row.kind, fields: row.fields, legalBasis: row.legal_basis, ...(row.approval ? { approval: { certificate: row.approval.certificate, signature: row.approval.signature } } : {}) };
+    return this.federation.send(tx, to, SUBMIT_MESSAGE, submitted, files);
+  }
+
+  /**
+   * As the request leaves: its digest, and for a four-eyes kind the approval of a prosecutor or judge
+   * other than its drafter, signed with the key the node issued to them, over that digest.
+   */
+  private async seal(tx: Queryable, who: RequestActor, row: RequestRow, transition: Transition, forwarding: boolean): Promise<void> {
+    row.digest = requestDigest(row);
+    if (transition.approves) {
+      // A forwarding node's official approves what a foreign authority drafted: the drafter is that authority.
+      if (!forwarding && who.actor.name === row.created_by) throw new HttpProblem(403, 'four-eyes', 'a request is approved by a prosecutor or judge other than its drafter');
+      if (!who.actor.id) throw new HttpProblem(403, 'four-eyes', 'an approval is signed by a named official');
+      row.approval = await signApproval(tx, this.federation, { id: who.actor.id, name: who.actor.name }, { id: row.id, digest: row.digest });
+    }
+    await tx.query('UPDATE requests SET digest = $2, approval = $3 WHERE id = $1', [row.id, row.digest, row.approval ? JSON.stringify(row.approval) : null]);
   }
 
   /**
@@ -258,15 +286,16 @@ export class Requests {
     if (to === this.self || to === parent.requester) throw new HttpProblem(422, 'invalid-forward', 'a request is forwarded to a third node, not back or to this one');
     const kind = this.kind(parent.kind);
     const id = randomUUID();
+    // What it says was drafted abroad: the forwarding node's official approves it, where the kind needs approval.
     await insertRequest(tx, {
       id, kind: parent.kind, side: 'requester', requester: this.self, executor: to, parent_id: parent.id,
-      state: kind.machine.initial, fields: parent.fields, legal_basis: parent.legal_basis, created_by: who.actor.name,
+      state: kind.machine.initial, fields: parent.fields, legal_basis: parent.legal_basis, created_by: parent.created_by,
     });
     const { rows: inherited } = await tx.query<{ match_key: string }>('SELECT match_key FROM request_identifiers WHERE request_id = $1', [parent.id]);
     await recordIdentifiers(tx, id, inherited.map((r) => r.match_key), [parent.id]);
     await this.audit(tx, who, 'requests.draft', id, { kind: parent.kind, executor: to, forwarding: parent.id });
-    // Whoever may forward may submit what they forward.
-    await this.step(tx, { ...who, roles: 'system' }, id, 'submit', {}, profiles);
+    // Whoever may forward may submit (or, for a four-eyes kind, approve) what they forward.
+    for (const action of kind.fourEyes ? ['ask-approval', 'approve'] : ['submit']) await this.step(tx, { ...who, roles: 'system' }, id, action, {}, profiles, true);
   }
 
   /** A request submitted by a peer: this node's copy, as the executor. */
@@ -276,13 +305,15 @@ export class Requests {
     if (!kind) throw new HttpProblem(422, 'unknown-request-kind', `this node does not handle ${String(payload.kind)} requests`);
     // The sender checked them too; this node trusts its own checks.
     const { fields, keys } = checkFields(kind, payload.fields, 'the submitted request');
-    const transition = transitionOf(kind.machine, kind.machine.initial, payload.action, 'requester');
-    if (!transition || payload.seq !== 1) throw new HttpProblem(422, 'invalid-transition', 'a request arrives by its submission');
+    const transition = kind.machine.transitions.find((t) => t.action === payload.action && opens(kind.machine, t));
+    if (!transition || !Number.isInteger(payload.seq) || payload.seq < 1) throw new HttpProblem(422, 'invalid-transition', 'a request arrives by its submission');
     const existing = await tx.query<{ requester: string }>('SELECT requester FROM requests WHERE id = $1', [payload.id]);
     if (existing.rows[0]) throw new HttpProblem(422, 'duplicate-request', `request ${payload.id} is already known here`);
+    const sent = { id: payload.id, kind: payload.kind, requester: message.from, executor: this.self, fields: payload.fields, legal_basis: payload.legalBasis };
+    const digest = requestDigest(sent);
+    const approval = kind.fourEyes ? await verifyApproval(tx, message.from, payload.approval, { id: payload.id, digest }) : null;
     await insertRequest(tx, {
-      id: payload.id, kind: payload.kind, side: 'executor', requester: message.from, executor: this.self, parent_id: null,
-      state: kind.machine.initial, fields, legal_basis: payload.legalBasis, created_by: `${message.from}:${payload.actor}`,
+      ...sent, side: 'executor', parent_id: null, state: kind.machine.initial, fields, created_by: `${message.from}:${payload.actor}`, digest, approval,
     });
     await recordIdentifiers(tx, payload.id, keys, []);
     await this.applyRemote(tx, message, payload, transition, null);
@@ -303,28 +334,30 @@ export class Requests {
     const problems = fieldProblems(kind.notes[payload.action]!, payload.note);
     if (problems.length > 0) throw invalid(`the "${payload.action}" step`, problems);
     await this.applyRemote(tx, message, payload, transition, row);
-    if (row.parent_id && row.side === 'requester') await this.passUp(tx, row.parent_id, payload);
+    if (row.parent_id && row.side === 'requester') await this.passUp(tx, row.parent_id, row.id, payload);
   }
 
   private async applyRemote(tx: Queryable, message: OpenedMessage, payload: TransitionPayload, transition: Transition, row: RequestRow | null): Promise<void> {
     const at = new Date(payload.at);
     const fresh = row ?? (await lockRequest(tx, payload.id));
+    await receiveFiles(tx, payload.id, payload.seq, payload.note.files, message.attachments, message.from);
     await recordTransition(tx, payload.id, {
       seq: payload.seq, action: payload.action, from: row?.state ?? null, to: transition.to, actorNode: message.from, actorName: payload.actor,
-      note: payload.note, at, dueAt: this.dueAfter(transition, fresh, payload.note, at), msgId: message.msgId,
+      note: payload.note, at, dueAt: this.dueAfter(this.kind(fresh.kind), transition, fresh, payload.note, at), msgId: message.msgId,
     });
     const who: RequestActor = { actor: { id: null, name: `${message.from}:${payload.actor}`, role: null }, roles: 'system', requestId: null };
     await this.audit(tx, who, `requests.${payload.action}`, payload.id, { from: row?.state ?? null, to: transition.to, seq: payload.seq, msgId: message.msgId });
   }
 
   /** What the node a request was forwarded to answers is this node's answer to the request it carries out. */
-  private async passUp(tx: Queryable, parentId: string, answer: TransitionPayload): Promise<void> {
-    if (answer.action !== 'confirm-preserved' && answer.action !== 'refuse') return;
+  private async passUp(tx: Queryable, parentId: string, childId: string, answer: TransitionPayload): Promise<void> {
     const parent = await lockRequest(tx, parentId);
     const kind = this.kind(parent.kind);
-    if (!transitionOf(kind.machine, parent.state, answer.action, parent.side)) return;
-    const pending = (await childrenOf(tx, parentId)).filter((child) => !kind.machine.final.includes(child.state) && child.state !== 'preserved');
-    if (answer.action === 'refuse' && pending.length > 0) return;
+    if (!kind.passUp?.includes(answer.action) || !transitionOf(kind.machine, parent.state, answer.action, parent.side)) return;
+    // One refusal is not the answer while another node the request went to may still carry it out.
+    const open = (await childrenOf(tx, parentId)).filter((child) => !kind.machine.final.includes(child.state));
+    if (answer.action === 'refuse' && open.length > 0) return;
+    await stageFiles(tx, parentId, await filesOfStep(tx, childId, answer.seq), this.self);
     await this.step(tx, SYSTEM, parentId, answer.action, answer.note, new Map());
   }
 
@@ -332,7 +365,7 @@ export class Requests {
   private meetsRequirements(row: RequestRow, profiles: Profiles): number {
     const profile = profiles.get(row.executor);
     if (!profile) throw new HttpProblem(503, 'profile-unavailable', `the requirements of ${row.executor} are not known here yet`);
-    const { problems, warnings } = checkAgainstProfile(profile, row.kind, row.fields);
+    const { problems, warnings } = checkAgainstProfile(profile, row.kind, row.fields, new Date(), this.federation.config.state);
     if (problems.length > 0) {
       throw new HttpProblem(422, 'requirements-not-met', `${row.executor} would send this request back: it does not meet the requirements it publishes`, {
         extra: { errors: problems, warnings, profileVersion: profile.version },
@@ -341,12 +374,8 @@ export class Requests {
     return profile.version;
   }
 
-  private dueAfter(transition: Transition, row: RequestRow, note: Record<string, unknown>, at: Date): Date | null {
-    if (transition.to === 'preserved') {
-      const until = typeof note.preservedUntil === 'string' ? note.preservedUntil : undefined;
-      return until ? endOfDay(until) : hoursFrom(at, 24 * Number(row.fields.preserveDays ?? 90));
-    }
-    return transition.dueInHours ? hoursFrom(at, transition.dueInHours) : null;
+  private dueAfter(kind: Kind, transition: Transition, row: RequestRow, note: Record<string, unknown>, at: Date): Date | null {
+    return kind.dueAt?.(transition, row.fields, note, at) ?? (transition.dueInHours ? hoursFrom(at, transition.dueInHours) : null);
   }
 
   private note(kind: Kind, action: string, raw: unknown): Record<string, unknown> {
@@ -364,8 +393,9 @@ export class Requests {
   }
 
   private mayStart(who: RequestActor, kind: Kind): void {
-    const submit = kind.machine.transitions.find((t) => t.from.includes(kind.machine.initial) && !t.local);
-    if (submit) this.mayTake(who, submit);
+    if (who.roles === 'system') return;
+    const roles = draftingRoles(kind.machine);
+    if (!roles.some((role) => who.roles.includes(role))) throw new HttpProblem(403, 'forbidden', `requests of this kind are drafted by ${roles.join(', ')}`);
   }
 
   private mayTake(who: RequestActor, transition: Transition): void {

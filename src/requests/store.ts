@@ -2,6 +2,7 @@ import type { Queryable } from '../platform/db/database.ts';
 import { notFound } from '../platform/http/problem.ts';
 import { recordOverlaps } from './deconfliction.ts';
 import type { Side } from './machine.ts';
+import type { VerifiedApproval } from './approvals.ts';
 
 /** A node's copy of a request. */
 export interface RequestRow {
@@ -17,6 +18,10 @@ export interface RequestRow {
   fields: Record<string, unknown>;
   legal_basis: Record<string, unknown>;
   due_at: Date | null;
+  /** SHA-256 of the request as it left (set when it leaves, and on the executor's copy as it arrives). */
+  digest: string | null;
+  /** The prosecutor's or judge's signed approval, for kinds that need one. */
+  approval: VerifiedApproval | null;
   created_by: string;
   created_at: Date;
   updated_at: Date;
@@ -48,11 +53,16 @@ export interface Applied {
   msgId: string | null;
 }
 
-export async function insertRequest(tx: Queryable, row: Omit<RequestRow, 'seq' | 'created_at' | 'updated_at' | 'due_at' | 'case_id'> & { case_id?: string | null }): Promise<void> {
+type NewRequest = Omit<RequestRow, 'seq' | 'created_at' | 'updated_at' | 'due_at' | 'case_id' | 'digest' | 'approval'> & Partial<Pick<RequestRow, 'case_id' | 'digest' | 'approval'>>;
+
+export async function insertRequest(tx: Queryable, row: NewRequest): Promise<void> {
   await tx.query(
-    `INSERT INTO requests (id, kind, side, requester, executor, parent_id, case_id, state, fields, legal_basis, created_by)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-    [row.id, row.kind, row.side, row.requester, row.executor, row.parent_id, row.case_id ?? null, row.state, JSON.stringify(row.fields), JSON.stringify(row.legal_basis), row.created_by],
+    `INSERT INTO requests (id, kind, side, requester, executor, parent_id, case_id, state, fields, legal_basis, created_by, digest, approval)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+    [
+      row.id, row.kind, row.side, row.requester, row.executor, row.parent_id, row.case_id ?? null, row.state, JSON.stringify(row.fields), JSON.stringify(row.legal_basis),
+      row.created_by, row.digest ?? null, row.approval ? JSON.stringify(row.approval) : null,
+    ],
   );
 }
 

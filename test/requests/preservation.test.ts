@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { type Party, party, trust, waitFor } from '../support/federation.ts';
+import { type Party, party } from '../support/federation.ts';
+import { mutualTrust, reaches } from '../support/requests.ts';
 import { type Api, userWith } from '../support/node.ts';
 import { Requests } from '../../src/requests/service.ts';
 
@@ -17,20 +18,6 @@ const REQUEST = {
   },
   requestedState: 'XB',
 };
-
-/** Polls the request on a node until it reaches the state, and returns it. */
-const reaches = (api: Api, id: string, state: string): Promise<any> =>
-  waitFor(`request ${id} becoming ${state}`, async () => {
-    const seen = (await api.get(`/api/v1/requests/${id}`)).body;
-    return seen.state === state ? seen : undefined;
-  });
-
-async function mutualTrust(...pairs: [Party, Party][]): Promise<void> {
-  for (const [x, y] of pairs) {
-    await trust(x, y);
-    await trust(y, x);
-  }
-}
 
 describe('expedited preservation across four nodes: investigator, both 24/7 points, the provider', () => {
   let police: Party;

@@ -1,10 +1,7 @@
 import { type TSchema, Type } from 'typebox';
 import type { Role } from '../../identity/roles.ts';
-import { LOCALES } from '../../platform/i18n/locales.ts';
-import { StringEnum } from '../../platform/schema.ts';
-import type { Machine } from '../machine.ts';
-import { IdentifierSchema } from '../identifiers.ts';
-import { OFFENCE_IDS } from '../offences.ts';
+import type { Machine, Transition } from '../machine.ts';
+import { Comment, Day, Empty, Leaving, NodeRef, Reasoned, Remark, Text, dataSought, facts } from './common.ts';
 
 /**
  * Expedited preservation (Budapest Convention art. 29, 35; seed 34): the requesting State's 24/7
@@ -27,6 +24,7 @@ export const preservation: Machine<PreservationState> = {
   kind: 'preservation',
   states: PRESERVATION_STATES,
   initial: 'draft',
+  drafting: ['draft'],
   final: ['discarded', 'released', 'expired', 'refused'],
   transitions: [
     { action: 'submit', from: ['draft'], to: 'submitted', by: 'requester', roles: ASKING, dueInHours: 24 },
@@ -42,34 +40,31 @@ export const preservation: Machine<PreservationState> = {
   ],
 };
 
-const Day = Type.String({ format: 'date', description: 'YYYY-MM-DD' });
-const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength });
-
 /** What a preservation request says: the data to keep, whose, for which period, and why. */
 export const PreservationFields = Type.Object({
-  caseReference: Type.Optional(Type.String({ maxLength: 100, description: "the requester's own case number" })),
-  offence: StringEnum(OFFENCE_IDS),
-  summary: Text(4000),
-  identifiers: Type.Array(IdentifierSchema, { minItems: 1, maxItems: 100 }),
-  dataCategories: Type.Array(StringEnum(['subscriber', 'traffic', 'content'] as const), { minItems: 1, uniqueItems: true }),
-  period: Type.Object({ from: Day, to: Day }, { additionalProperties: false }),
+  ...facts,
+  ...dataSought,
   provider: Type.Optional(Type.String({ maxLength: 200, description: 'who is believed to hold the data' })),
   preserveDays: Type.Integer({ minimum: 1, maximum: DEFAULT_PRESERVATION_DAYS, default: DEFAULT_PRESERVATION_DAYS }),
   mlaToFollow: Type.Boolean({ default: true, description: 'a request for mutual assistance to obtain the data will follow' }),
-  language: StringEnum(LOCALES, { default: 'en', description: 'the language the request is written in' }),
-  link: Type.Optional(Type.String({ maxLength: 2000, description: 'how the data sought relates to the facts' })),
-  proportionality: Type.Optional(Type.String({ maxLength: 2000, description: 'why this data is needed and why less would not do' })),
 }, { additionalProperties: false });
 
 /** What each step may say. */
 export const preservationNotes = {
-  submit: Type.Object({ profileVersion: Type.Optional(Type.Integer({ minimum: 0, description: "set by the node: the version of the recipient's requirements the request was checked against" })) }, { additionalProperties: false }),
-  discard: Type.Object({}, { additionalProperties: false }),
-  acknowledge: Type.Object({ comment: Type.Optional(Text(2000)) }, { additionalProperties: false }),
-  forward: Type.Object({ to: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,62}$', description: "the provider's node" }), comment: Type.Optional(Text(2000)) }, { additionalProperties: false }),
-  'confirm-preserved': Type.Object({ preservedUntil: Type.Optional(Day), providerReference: Type.Optional(Text(200)), comment: Type.Optional(Text(2000)) }, { additionalProperties: false }),
-  refuse: Type.Object({ reason: Text(2000) }, { additionalProperties: false }),
-  'request-renewal': Type.Object({ days: Type.Optional(Type.Integer({ minimum: 1, maximum: DEFAULT_PRESERVATION_DAYS })), comment: Type.Optional(Text(2000)) }, { additionalProperties: false }),
-  release: Type.Object({ comment: Type.Optional(Text(2000)) }, { additionalProperties: false }),
-  expire: Type.Object({}, { additionalProperties: false }),
+  submit: Leaving,
+  discard: Empty,
+  acknowledge: Remark,
+  forward: Type.Object({ to: NodeRef, comment: Comment }, { additionalProperties: false }),
+  'confirm-preserved': Type.Object({ preservedUntil: Type.Optional(Day), providerReference: Type.Optional(Text(200)), comment: Comment }, { additionalProperties: false }),
+  refuse: Reasoned,
+  'request-renewal': Type.Object({ days: Type.Optional(Type.Integer({ minimum: 1, maximum: DEFAULT_PRESERVATION_DAYS })), comment: Comment }, { additionalProperties: false }),
+  release: Remark,
+  expire: Empty,
 } satisfies Record<(typeof preservation.transitions)[number]['action'], TSchema>;
+
+/** A preserved request is due when its period ends: the date the provider gave, or the days asked for. */
+export function preservationDue(transition: Transition, fields: Record<string, unknown>, note: Record<string, unknown>, at: Date): Date | undefined {
+  if (transition.to !== 'preserved') return undefined;
+  if (typeof note.preservedUntil === 'string') return new Date(`${note.preservedUntil}T23:59:59Z`);
+  return new Date(at.getTime() + Number(fields.preserveDays ?? DEFAULT_PRESERVATION_DAYS) * 86_400_000);
+}
