@@ -4,6 +4,7 @@ import type { Database } from '../platform/db/database.ts';
 import type { HttpServer } from '../platform/http/server.ts';
 import { requestRoutes } from './routes.ts';
 import { requestFileRoutes } from './file-routes.ts';
+import { deskRoutes } from './desk-routes.ts';
 import { Requests } from './service.ts';
 import { legalBasisRoutes } from './legal-basis-routes.ts';
 import { profileRoutes } from './profile-routes.ts';
@@ -19,6 +20,7 @@ export function installRequests(app: HttpServer, db: Database, federation: Feder
   const requests = new Requests(db, federation).listen();
   requestRoutes(app, db, requests);
   requestFileRoutes(app, db, federation, requests);
+  deskRoutes(app, db, federation, requests);
   profileRoutes(app, db, federation);
   caseRoutes(app, db, federation.config.nodeId);
   requestPages(app, db, requests, node);

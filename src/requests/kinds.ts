@@ -1,6 +1,8 @@
 import type { TSchema } from 'typebox';
 import type { Machine, Transition } from './machine.ts';
+import type { AlertReason } from './alerts.ts';
 import { DisclosureFields, disclosure, disclosureNotes } from './kinds/disclosure.ts';
+import { EmergencyFields, emergency, emergencyDue, emergencyNotes } from './kinds/emergency.ts';
 import { MlaFields, mla, mlaNotes } from './kinds/mla.ts';
 import { PreservationFields, preservation, preservationDue, preservationNotes } from './kinds/preservation.ts';
 
@@ -15,12 +17,20 @@ export interface Kind {
   passUp?: readonly string[];
   /** When the party whose turn it is must act by, where the step itself says (a preservation period); else `dueInHours`. */
   dueAt?: (transition: Transition, fields: Record<string, unknown>, note: Record<string, unknown>, at: Date) => Date | undefined;
+  /** The provider confirms the request's origin over a second channel, with a code only the requesting desk sees. */
+  confirmation?: true;
+  /** Steps of the other side that page this node's 24/7 desk when they arrive. */
+  alerts?: Readonly<Record<string, AlertReason>>;
 }
 
 export const KINDS = {
   preservation: { machine: preservation, fields: PreservationFields, notes: preservationNotes, passUp: ['confirm-preserved', 'refuse'], dueAt: preservationDue },
   disclosure: { machine: disclosure, fields: DisclosureFields, notes: disclosureNotes, fourEyes: true, passUp: ['disclose', 'refuse'] },
   mla: { machine: mla, fields: MlaFields, notes: mlaNotes, fourEyes: true },
+  emergency: {
+    machine: emergency, fields: EmergencyFields, notes: emergencyNotes, fourEyes: true, confirmation: true, passUp: ['disclose', 'refuse'], dueAt: emergencyDue,
+    alerts: { approve: 'emergency', 'ask-confirmation': 'confirmation' },
+  },
 } satisfies Record<string, Kind>;
 
 export type KindName = keyof typeof KINDS;

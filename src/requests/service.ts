@@ -19,12 +19,16 @@ import { type Findings, checkAgainstProfile } from './requirements.ts';
 import type { IdentifierInput } from '../platform/identifiers/index.ts';
 import { type Approval, requestDigest, signApproval, verifyApproval } from './approvals.ts';
 import type { Attachment } from '../federation/attachments.ts';
+import { checkConfirmation, expectConfirmation, issueConfirmation } from './confirmations.ts';
+import { raiseAlert, raiseOverdue } from './alerts.ts';
 import { NOTIFY_MESSAGE, notifyProviderState, receiveNotice } from './notifications.ts';
 import { filesOfStep, receiveFiles, takeStagedFiles, stageFiles } from './files.ts';
 
 export const REQUESTS_PURPOSE = 'cross-border request';
 export const SUBMIT_MESSAGE = 'request.submit';
 export const TRANSITION_MESSAGE = 'request.transition';
+/** The provider's step that records a request's origin as confirmed over the second channel. */
+const CONFIRM_ORIGIN = 'confirm-origin';
 
 /** Who acts on a request here: a member of staff with their roles, or the node itself. */
 export interface RequestActor {
@@ -68,6 +72,8 @@ interface SubmitPayload extends TransitionPayload {
   legalBasis: Record<string, unknown>;
   /** For kinds that need four-eyes: the approving official's certificate and signature. */
   approval?: Approval;
+  /** For kinds confirmed over a second channel: the digest of the code the requesting desk reads out. */
+  confirmation?: string;
 }
 
 function invalid(what: string, problems: FieldProblem[]): HttpProblem {
@@ -152,6 +158,11 @@ export class Requests {
   /** Takes a step on this node's copy; if it crosses the border, its message leaves in the same transaction. */
   async act(who: RequestActor, id: string, action: string, note: unknown): Promise<void> {
     const profiles = await this.profilesFor(id, action, note);
+    if (action === CONFIRM_ORIGIN && (await this.mayConfirm(id))) {
+      const { code, ...rest } = (note ?? {}) as Record<string, unknown>;
+      await checkConfirmation(this.db, id, code);
+      note = rest;
+    }
     await this.db.transaction((tx) => this.step(tx, who, id, action, note, profiles));
     this.federation.worker.kick();
   }
@@ -178,8 +189,16 @@ export class Requests {
       }
     }
     if (taken > 0) this.federation.worker.kick();
+    await raiseOverdue(this.db, now);
     if (failed.length > 0) throw new Error(`${failed.length} due steps failed (${failed.join('; ')}); ${taken} taken`);
     return taken;
+  }
+
+  /** Whether the request is one whose origin this node may confirm now; if not, the step itself refuses. */
+  private async mayConfirm(id: string): Promise<boolean> {
+    const row = await findRequest(this.db, id);
+    const kind = row && kindOf(row.kind);
+    return Boolean(row && kind?.confirmation && transitionOf(kind.machine, row.state, CONFIRM_ORIGIN, row.side));
   }
 
   /** A draft checked against the requirements its recipient publishes: what would keep it from leaving. */
@@ -259,6 +278,7 @@ export class Requests {
     if (row.side === 'executor' || !this.kind(row.kind).machine.drafting.includes(row.state)) return this.federation.send(tx, to, TRANSITION_MESSAGE, step, files);
     await this.activePeer(tx, to);
     const submitted: SubmitPayload = { ...step, kind: row.kind, fields: row.fields, legalBasis: row.legal_basis, ...(row.approval ? { approval: { certificate: row.approval.certificate, signature: row.approval.signature } } : {}) };
+    if (this.kind(row.kind).confirmation) submitted.confirmation = await issueConfirmation(tx, row.id);
     return this.federation.send(tx, to, SUBMIT_MESSAGE, submitted, files);
   }
 
@@ -316,6 +336,7 @@ export class Requests {
       ...sent, side: 'executor', parent_id: null, state: kind.machine.initial, fields, created_by: `${message.from}:${payload.actor}`, digest, approval,
     });
     await recordIdentifiers(tx, payload.id, keys, []);
+    if (kind.confirmation) await expectConfirmation(tx, payload.id, payload.confirmation);
     await this.applyRemote(tx, message, payload, transition, null);
   }
 
@@ -345,6 +366,8 @@ export class Requests {
       seq: payload.seq, action: payload.action, from: row?.state ?? null, to: transition.to, actorNode: message.from, actorName: payload.actor,
       note: payload.note, at, dueAt: this.dueAfter(this.kind(fresh.kind), transition, fresh, payload.note, at), msgId: message.msgId,
     });
+    const reason = this.kind(fresh.kind).alerts?.[payload.action];
+    if (reason) await raiseAlert(tx, payload.id, reason);
     const who: RequestActor = { actor: { id: null, name: `${message.from}:${payload.actor}`, role: null }, roles: 'system', requestId: null };
     await this.audit(tx, who, `requests.${payload.action}`, payload.id, { from: row?.state ?? null, to: transition.to, seq: payload.seq, msgId: message.msgId });
   }

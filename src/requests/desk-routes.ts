@@ -1,0 +1,123 @@
+import type { FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import type { Federation } from '../federation/service.ts';
+import type { Role } from '../identity/roles.ts';
+import type { Database } from '../platform/db/database.ts';
+import { PUBLIC } from '../platform/http/access.ts';
+import { HttpProblem, notFound, problemResponses } from '../platform/http/problem.ts';
+import type { HttpServer } from '../platform/http/server.ts';
+import { acknowledgeAlert, onCallNow, openAlerts, setOnCall } from './alerts.ts';
+import { codeOf } from './confirmations.ts';
+import { REQUESTS_PURPOSE, type RequestActor, type Requests } from './service.ts';
+import { findRequest } from './store.ts';
+import { verifyRequest } from './verify.ts';
+
+const tags = ['requests'];
+// A provider's responders are its desk: they are paged when an emergency request reaches it.
+const DESK: readonly Role[] = ['contact_point', 'provider_responder'];
+const desk = { roles: DESK, purpose: REQUESTS_PURPOSE };
+const Timestamp = Type.String({ format: 'date-time' });
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
+/** The longest shift one can go on call for. */
+const MAX_SHIFT_HOURS = 24 * 7;
+
+const actorOf = (request: FastifyRequest): RequestActor => ({ actor: request.actor, roles: request.principal?.roles ?? [], requestId: request.id });
+
+/**
+ * The 24/7 desk: who is on call, the alerts that page them (an emergency request, a provider about
+ * to call, a deadline passed), and the code the desk reads out to a provider confirming an emergency
+ * request; and the public check of a request's origin.
+ */
+export function deskRoutes(app: HttpServer, db: Database, federation: Federation, requests: Requests): void {
+  app.get('/api/v1/requests/alerts', {
+    config: { access: desk },
+    schema: {
+      tags,
+      summary: 'Open alerts for the 24/7 desk, emergencies first',
+      response: {
+        200: Type.Object({
+          onCall: Type.Array(Type.Object({ username: Type.String(), since: Timestamp, until: Timestamp })),
+          items: Type.Array(Type.Object({
+            id: Type.String(), requestId: Type.String(), reason: Type.String(), paged: Nullable(Type.String()), raisedAt: Timestamp,
+            deadline: Nullable(Timestamp), kind: Type.String(), state: Type.String(), dueAt: Nullable(Timestamp),
+          })),
+        }),
+        ...problemResponses,
+      },
+    },
+  }, async () => ({
+    onCall: (await onCallNow(db)).map((o) => ({ username: o.username, since: o.since.toISOString(), until: o.until.toISOString() })),
+    items: (await openAlerts(db)).map((a) => ({
+      id: a.id, requestId: a.request_id, reason: a.reason, paged: a.paged_name, raisedAt: a.raised_at.toISOString(), deadline: a.due_at?.toISOString() ?? null,
+      kind: a.kind, state: a.state, dueAt: a.request_due_at?.toISOString() ?? null,
+    })),
+  }));
+
+  app.post('/api/v1/requests/alerts/:id/acknowledge', {
+    config: { access: desk },
+    schema: { tags, summary: 'Acknowledge an alert: the desk has taken it', params: Type.Object({ id: Type.String({ format: 'uuid' }) }), response: { 204: Type.Null(), ...problemResponses } },
+  }, async (request, reply) => {
+    await db.transaction(async (tx) => {
+      await acknowledgeAlert(tx, request.params.id, request.actor.name);
+    });
+    return reply.code(204).send(null);
+  });
+
+  app.put('/api/v1/requests/on-call', {
+    config: { access: desk },
+    schema: {
+      tags,
+      summary: 'Go on call until a time (at most a week ahead), or off call with null: alerts page the officer on call',
+      body: Type.Object({ until: Nullable(Timestamp) }, { additionalProperties: false }),
+      response: { 204: Type.Null(), ...problemResponses },
+    },
+  }, async (request, reply) => {
+    const until = request.body.until === null ? null : new Date(request.body.until);
+    if (until && (until.getTime() <= Date.now() || until.getTime() > Date.now() + MAX_SHIFT_HOURS * 3_600_000)) {
+      throw new HttpProblem(400, 'invalid-fields', 'a shift ends in the future, within a week', { extra: { errors: [{ field: '/until', problem: 'shift-out-of-range', params: { maxHours: MAX_SHIFT_HOURS } }] } });
+    }
+    if (!request.actor.id) throw new HttpProblem(403, 'forbidden', 'only a named officer goes on call');
+    await setOnCall(db, request.actor.id, until);
+    return reply.code(204).send(null);
+  });
+
+  app.get('/api/v1/requests/:id/confirmation-code', {
+    config: { access: desk },
+    schema: {
+      tags,
+      summary: "The code the 24/7 desk reads out to a provider that calls to confirm an emergency request (not shown to its drafter or approver; the reading is audited)",
+      params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
+      response: { 200: Type.Object({ code: Type.String() }), ...problemResponses },
+    },
+  }, async (request) => {
+    const row = await findRequest(db, request.params.id);
+    const code = row?.side === 'requester' ? await codeOf(db, row.id) : undefined;
+    if (!row || !code) throw notFound(`confirmation code of request ${request.params.id}`);
+    // Whoever wrote or approved the request cannot also vouch for it on the phone.
+    if ([row.created_by, row.approval?.official].includes(request.actor.name)) {
+      throw new HttpProblem(403, 'four-eyes', "the request's drafter and approver do not confirm it: another officer of the desk does");
+    }
+    await requests.audit(db, actorOf(request), 'requests.confirmation-code-read', row.id);
+    return { code };
+  });
+
+  app.post('/api/v1/verify', {
+    config: { access: PUBLIC },
+    schema: {
+      tags: ['verify'],
+      summary: "Whether this node sent a request: its reference and digest give its kind, when it was sent and whether it is in force, nothing of what it says; the answer is signed by the node",
+      body: Type.Object({ reference: Type.String({ format: 'uuid' }), digest: Type.String({ pattern: '^[0-9a-fA-F]{64}$' }) }, { additionalProperties: false }),
+      response: {
+        200: Type.Object({
+          genuine: Type.Boolean(), reference: Type.String(), digest: Type.String(), issuer: Type.String(), state: Type.String(), checkedAt: Timestamp,
+          kind: Type.Optional(Type.String()), sentAt: Type.Optional(Timestamp), approved: Type.Optional(Type.Boolean()), inForce: Type.Optional(Type.Boolean()),
+          signed: Type.String({ description: 'the same answer as a compact JWS signed by the node (typ entraide-verification+jws)' }),
+        }),
+        ...problemResponses,
+      },
+    },
+  }, async (request) => {
+    const { verification, signed } = await verifyRequest(db, federation, request.body.reference, request.body.digest.toLowerCase());
+    return { ...verification, signed };
+  });
+}
