@@ -3,6 +3,9 @@ import type { Machine, Transition } from './machine.ts';
 import type { AlertReason } from './alerts.ts';
 import { DisclosureFields, disclosure, disclosureNotes } from './kinds/disclosure.ts';
 import { EmergencyFields, emergency, emergencyDue, emergencyNotes } from './kinds/emergency.ts';
+import { ExtraditionFields, extradition, extraditionNotes } from './kinds/extradition.ts';
+import { FreezingFields, freezing, freezingDue, freezingNotes } from './kinds/freezing.ts';
+import { SpontaneousFields, spontaneous, spontaneousNotes } from './kinds/spontaneous.ts';
 import { MlaFields, mla, mlaNotes } from './kinds/mla.ts';
 import { PreservationFields, preservation, preservationDue, preservationNotes } from './kinds/preservation.ts';
 
@@ -31,6 +34,9 @@ export const KINDS = {
     machine: emergency, fields: EmergencyFields, notes: emergencyNotes, fourEyes: true, confirmation: true, passUp: ['disclose', 'refuse'], dueAt: emergencyDue,
     alerts: { approve: 'emergency', 'ask-confirmation': 'confirmation' },
   },
+  spontaneous: { machine: spontaneous, fields: SpontaneousFields, notes: spontaneousNotes },
+  freezing: { machine: freezing, fields: FreezingFields, notes: freezingNotes, fourEyes: true, dueAt: freezingDue },
+  extradition: { machine: extradition, fields: ExtraditionFields, notes: extraditionNotes },
 } satisfies Record<string, Kind>;
 
 export type KindName = keyof typeof KINDS;

@@ -19,15 +19,22 @@ const DATA = {
 };
 
 /** Each kind under test: what a request of it says, and what each step needs to say to be complete. */
-const SUBJECTS = [
+interface Subject {
+  kind: keyof typeof KINDS;
+  fields: Record<string, unknown>;
+  notes: Record<string, object>;
+  runs: number;
+}
+
+const SUBJECTS: Subject[] = [
   {
-    kind: 'preservation' as const,
+    kind: 'preservation',
     fields: { ...FACTS, ...DATA },
     notes: { 'confirm-preserved': { preservedUntil: '2026-12-31' }, refuse: { reason: 'No such data here.' }, 'request-renewal': { days: 30 } },
     runs: 30,
   },
   {
-    kind: 'mla' as const,
+    kind: 'mla',
     fields: { ...FACTS, ...DATA, measures: ['obtain-stored-data'], assistance: 'Obtain the logs of the address.', provisions: 'Criminal Code art. 1.', maxPenaltyYears: 5 },
     notes: {
       'send-back': { reason: 'say more' }, 'request-information': { questions: 'Which dates?' }, 'supply-information': { answer: 'These.' },
@@ -87,7 +94,7 @@ describe('any sequence of steps keeps a request valid, and both nodes agree on i
             const api = side === 'executor' ? answerer : allowed?.roles !== 'system' && allowed?.roles.includes('prosecutor') ? approver : drafter;
             // The executor has no copy until the request is sent.
             const exists = side === 'requester' || model.sent;
-            const answer = await api.post(`/api/v1/requests/${id}/actions/${action}`, (subject.notes as Record<string, object>)[action] ?? {});
+            const answer = await api.post(`/api/v1/requests/${id}/actions/${action}`, subject.notes[action] ?? {});
             if (allowed && allowed.roles !== 'system' && exists) {
               assert.equal(answer.status, 200, `${side} ${action} from ${model.state}: ${answer.text}`);
               model.state = allowed.to;
