@@ -24,19 +24,23 @@ export interface Kind {
   confirmation?: true;
   /** Steps of the other side that page this node's 24/7 desk when they arrive. */
   alerts?: Readonly<Record<string, AlertReason>>;
+  /** States in which the executor has given its answer (the data, the evidence, a refusal): response times end there. */
+  answered: readonly string[];
 }
 
 export const KINDS = {
-  preservation: { machine: preservation, fields: PreservationFields, notes: preservationNotes, passUp: ['confirm-preserved', 'refuse'], dueAt: preservationDue },
-  disclosure: { machine: disclosure, fields: DisclosureFields, notes: disclosureNotes, fourEyes: true, passUp: ['disclose', 'refuse'] },
-  mla: { machine: mla, fields: MlaFields, notes: mlaNotes, fourEyes: true },
-  emergency: {
-    machine: emergency, fields: EmergencyFields, notes: emergencyNotes, fourEyes: true, confirmation: true, passUp: ['disclose', 'refuse'], dueAt: emergencyDue,
-    alerts: { approve: 'emergency', 'ask-confirmation': 'confirmation' },
+  preservation: {
+    machine: preservation, fields: PreservationFields, notes: preservationNotes, answered: ['preserved', 'refused'], passUp: ['confirm-preserved', 'refuse'], dueAt: preservationDue,
   },
-  spontaneous: { machine: spontaneous, fields: SpontaneousFields, notes: spontaneousNotes },
-  freezing: { machine: freezing, fields: FreezingFields, notes: freezingNotes, fourEyes: true, dueAt: freezingDue },
-  extradition: { machine: extradition, fields: ExtraditionFields, notes: extraditionNotes },
+  disclosure: { machine: disclosure, fields: DisclosureFields, notes: disclosureNotes, answered: ['disclosed', 'refused'], fourEyes: true, passUp: ['disclose', 'refuse'] },
+  mla: { machine: mla, fields: MlaFields, notes: mlaNotes, answered: ['partially-executed', 'executed', 'refused'], fourEyes: true },
+  emergency: {
+    machine: emergency, fields: EmergencyFields, notes: emergencyNotes, answered: ['disclosed', 'refused'], fourEyes: true, confirmation: true,
+    passUp: ['disclose', 'refuse'], dueAt: emergencyDue, alerts: { approve: 'emergency', 'ask-confirmation': 'confirmation' },
+  },
+  spontaneous: { machine: spontaneous, fields: SpontaneousFields, notes: spontaneousNotes, answered: ['accepted', 'declined'] },
+  freezing: { machine: freezing, fields: FreezingFields, notes: freezingNotes, answered: ['traced', 'frozen', 'refused'], fourEyes: true, dueAt: freezingDue },
+  extradition: { machine: extradition, fields: ExtraditionFields, notes: extraditionNotes, answered: ['answered'] },
 } satisfies Record<string, Kind>;
 
 export type KindName = keyof typeof KINDS;

@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { Role } from '../identity/roles.ts';
 import type { Database } from '../platform/db/database.ts';
-import { notFound, problemResponses } from '../platform/http/problem.ts';
+import { HttpProblem, notFound, problemResponses } from '../platform/http/problem.ts';
 import type { HttpServer } from '../platform/http/server.ts';
 import { StringEnum } from '../platform/schema.ts';
 import { overlapsOf } from './deconfliction.ts';
@@ -11,6 +11,7 @@ import { REQUESTS_PURPOSE, type RequestActor, type Requests } from './service.ts
 import { type RequestRow, eventsOf, findRequest, listRequests } from './store.ts';
 import { filesOf } from './files.ts';
 import { listNotices } from './notifications.ts';
+import { responseTimes } from './response-times.ts';
 
 const tags = ['requests'];
 /** Everyone who drafts, approves, sends, receives or answers requests. */
@@ -200,5 +201,30 @@ export function requestRoutes(app: HttpServer, db: Database, requests: Requests)
         fields: row.order_json.fields, legalBasis: row.order_json.legalBasis, approvedBy: row.order_json.approvedBy,
       })),
     };
+  });
+
+  app.get('/api/v1/requests/response-times', {
+    config: { access: { roles: [...REQUEST_ROLES, 'analyst'] as Role[], purpose: REQUESTS_PURPOSE } },
+    schema: {
+      tags,
+      summary: 'How fast each recipient (provider, 24/7 point, central authority) answered the requests this node sent in a period, by kind: median hours to its first step and to its answer, and the 90th percentile',
+      querystring: Type.Object({ from: Type.String({ format: 'date' }), to: Type.String({ format: 'date' }) }, { additionalProperties: false }),
+      response: {
+        200: Type.Object({
+          from: Type.String(), to: Type.String(),
+          items: Type.Array(Type.Object({
+            executor: Type.String(), kind: Type.String(), sent: Type.Integer(), answered: Type.Integer(),
+            firstStepMedianHours: Nullable(Type.Number()), answerMedianHours: Nullable(Type.Number()), answerP90Hours: Nullable(Type.Number()),
+          })),
+        }),
+        ...problemResponses,
+      },
+    },
+  }, async (request) => {
+    const { from, to } = request.query;
+    if (from > to) throw new HttpProblem(400, 'invalid-fields', 'the period ends before it starts', { extra: { errors: [{ field: '/to', problem: 'period-reversed', params: {} }] } });
+    // The period includes its last day.
+    const end = new Date(Date.parse(to) + 86_400_000);
+    return { from, to, items: await responseTimes(db, new Date(from), end) };
   });
 }

@@ -165,4 +165,16 @@ describe('disclosure orders: four-eyes approval, straight to the provider where 
     const there = await provider.node.database.db.query('SELECT 1 FROM requests WHERE id = $1', [forged]);
     assert.equal(there.rows.length, 0);
   });
+
+  test("each recipient's response times are measured from the order leaving to its answer", async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    const times = await investigator.get(`/api/v1/requests/response-times?from=${today}&to=${today}`);
+    assert.equal(times.status, 200, times.text);
+    const provider = times.body.items.find((row: any) => row.executor === 'b-provider' && row.kind === 'disclosure');
+    assert.ok(provider.sent >= 2 && provider.answered >= 1, JSON.stringify(provider));
+    assert.ok(provider.answerMedianHours >= 0 && provider.answerP90Hours >= provider.answerMedianHours);
+    assert.ok(provider.firstStepMedianHours <= provider.answerP90Hours);
+    const reversed = await investigator.get(`/api/v1/requests/response-times?from=${today}&to=2000-01-01`);
+    assert.equal(reversed.status, 400);
+  });
 });
