@@ -6,7 +6,7 @@ import { problemResponses } from '../platform/http/problem.ts';
 import type { HttpServer } from '../platform/http/server.ts';
 import { StringEnum } from '../platform/schema.ts';
 import { CASES_PURPOSE, CaseInput, type CaseRow, URGENCIES, closeCase, findCase, listCases, openCase } from './cases.ts';
-import { overlapsOf } from './deconfliction.ts';
+import { overlapsOf, overlapsOwnedBy } from './deconfliction.ts';
 import { OverlapSchema } from './routes.ts';
 
 const tags = ['cases'];
@@ -70,4 +70,25 @@ export function caseRoutes(app: HttpServer, db: Database, nodeId: string): void 
     await closeCase(db, request, request.params.id);
     return view(request, request.params.id);
   });
+
+  app.get('/api/v1/deconfliction', {
+    config: { access: { roles: READERS, purpose: CASES_PURPOSE } },
+    schema: {
+      tags,
+      summary: "Where the caller's cases and requests meet another investigation on this node or a request from abroad: which identifiers, and whom to contact",
+      response: {
+        200: Type.Object({
+          items: Type.Array(Type.Object({
+            mine: Type.Object({ type: StringEnum(['case', 'request'] as const), id: Type.String(), label: Type.String() }),
+            other: Type.Object({ type: StringEnum(['case', 'request'] as const), id: Type.String(), owner: Type.String(), fromAbroad: Type.Boolean() }),
+            keys: Type.Array(Type.String()),
+            foundAt: Timestamp,
+          })),
+        }),
+        ...problemResponses,
+      },
+    },
+  }, async (request) => ({
+    items: (await overlapsOwnedBy(db, request.actor.name)).map((o) => ({ ...o, foundAt: o.foundAt.toISOString() })),
+  }));
 }

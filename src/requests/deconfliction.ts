@@ -53,3 +53,46 @@ export async function overlapsOf(db: Queryable, type: SubjectType, id: string): 
   );
   return rows;
 }
+
+/** An overlap as its owner is told of it: which of theirs, what it meets, and whom to contact. */
+export interface OwnOverlap {
+  mine: { type: SubjectType; id: string; label: string };
+  other: { type: SubjectType; id: string; owner: string; fromAbroad: boolean };
+  keys: string[];
+  foundAt: Date;
+}
+
+/**
+ * The overlaps that concern the cases a user opened and the requests they drafted (seed 13(ee)): they
+ * are the ones entitled to know, and are told whom to contact, not what the other investigation holds.
+ */
+export async function overlapsOwnedBy(db: Queryable, owner: string): Promise<OwnOverlap[]> {
+  const { rows } = await db.query<{
+    mine_type: SubjectType; mine_id: string; mine_label: string; other_type: SubjectType; other_id: string; other_owner: string; other_side: string | null;
+    keys: string[]; found_at: Date;
+  }>(
+    `WITH subjects AS (
+       SELECT 'case' AS type, id, reference AS label, opened_by AS owner, NULL::text AS side FROM cases
+       UNION ALL
+       SELECT 'request', id, kind, created_by, side FROM requests
+     ), pairs AS (
+       SELECT subject_type AS a_type, subject_id AS a_id, other_type AS b_type, other_id AS b_id, match_key, found_at FROM identifier_overlaps
+       UNION ALL
+       SELECT other_type, other_id, subject_type, subject_id, match_key, found_at FROM identifier_overlaps
+     )
+     SELECT m.type AS mine_type, m.id AS mine_id, m.label AS mine_label, o.type AS other_type, o.id AS other_id, o.owner AS other_owner, o.side AS other_side,
+            array_agg(DISTINCT p.match_key ORDER BY p.match_key) AS keys, max(p.found_at) AS found_at
+       FROM pairs p
+       JOIN subjects m ON m.type = p.a_type AND m.id = p.a_id AND m.owner = $1
+       JOIN subjects o ON o.type = p.b_type AND o.id = p.b_id
+      GROUP BY m.type, m.id, m.label, o.type, o.id, o.owner, o.side
+      ORDER BY max(p.found_at) DESC LIMIT 500`,
+    [owner],
+  );
+  return rows.map((row) => ({
+    mine: { type: row.mine_type, id: row.mine_id, label: row.mine_label },
+    other: { type: row.other_type, id: row.other_id, owner: row.other_owner, fromAbroad: row.other_side === 'executor' },
+    keys: row.keys,
+    foundAt: row.found_at,
+  }));
+}

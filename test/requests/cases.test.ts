@@ -86,6 +86,15 @@ describe('cases: identifiers checked, requests drafted from them, and deconflict
     const received = await arrived(officer, id);
     assert.deepEqual(received.overlaps, [{ type: 'case', id: theirs.id, keys: ['phone:+442079460958'] }]);
     assert.deepEqual((await officer.get(`/api/v1/cases/${theirs.id}`)).body.overlaps.map((o: any) => [o.type, o.id]), [['request', id]]);
+
+    // Each owner is told of the overlaps that concern them, and whom to contact, nothing of the other investigation.
+    const told = (await ivan.get('/api/v1/deconfliction')).body.items;
+    assert.deepEqual(told.map((o: any) => [o.mine.id, o.other.type, o.other.id, o.other.owner, o.keys]).sort(), [
+      [second.id, 'case', first.id, 'ines', ['phone:+442079460958']],
+      [second.id, 'request', id, 'ines', ['phone:+442079460958']],
+    ]);
+    const abroad = (await officer.get('/api/v1/deconfliction')).body.items;
+    assert.deepEqual(abroad.map((o: any) => [o.mine.id, o.other.id, o.other.owner, o.other.fromAbroad]), [[theirs.id, id, 'a-police:ines', true]]);
   });
 
   test('a closed case no longer calls for deconfliction, and takes no new request', async () => {
