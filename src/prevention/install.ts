@@ -3,17 +3,46 @@ import type { NodeIdentity } from '../console/layout.ts';
 import type { NodeConfig } from '../platform/config.ts';
 import type { Database } from '../platform/db/database.ts';
 import type { HttpServer, HttpServerOptions } from '../platform/http/server.ts';
+import { phoneRegionOf } from './identifiers.ts';
+import { fillMatchKeys } from './match-keys.ts';
 import { isPublicPage, preventionPages, renderPublicErrorPage } from './pages.ts';
+import { deleteExpiredReports, retentionPolicy } from './retention.ts';
 import { preventionRoutes } from './routes.ts';
 import { preventionStaffPages } from './staff-pages.ts';
 import { SubmissionLimiter } from './submissions.ts';
 
-/** The public portal, its API and the staff's pages, sharing one limit on submissions. */
+/** How often the reports past their retention period are looked for (and once at start). */
+const RETENTION_INTERVAL_MS = 3600_000;
+
+/**
+ * The public portal, its API and the staff's pages, sharing one limit on submissions; the match
+ * keys of identifiers stored before the portal had them, filled at start; and the retention job.
+ */
 export function installPrevention(app: HttpServer, db: Database, config: NodeConfig, node: NodeIdentity): void {
   const limiter = new SubmissionLimiter(config.prevention.reportsPerHour);
-  preventionRoutes(app, db, limiter);
-  preventionPages(app, db, limiter, config.prevention.childHotlineUrl);
+  // National numbers are read as the node's State writes them, when its number plan is known.
+  const intake = { phoneRegion: phoneRegionOf(config.state) };
+  const retention = retentionPolicy(config.prevention.retentionDays);
+  preventionRoutes(app, db, limiter, intake);
+  preventionPages(app, db, limiter, { childHotline: config.prevention.childHotlineUrl, intake, retention, privacyContact: config.prevention.privacyContact });
   preventionStaffPages(app, db, node);
+
+  const expire = async () => {
+    try {
+      const { deleted, byType } = await deleteExpiredReports(db, retention);
+      if (deleted > 0) app.log.info({ deleted, byType }, 'reports past their retention period deleted');
+    } catch (error) {
+      app.log.error({ err: error }, 'cannot delete the reports past their retention period');
+    }
+  };
+  app.addHook('onReady', async () => {
+    const filled = await fillMatchKeys(db, intake);
+    if (filled > 0) app.log.info({ filled }, 'match keys computed for report identifiers stored without one');
+    await expire();
+  });
+  const timer = setInterval(() => void expire(), RETENTION_INTERVAL_MS);
+  timer.unref();
+  app.addHook('onClose', async () => clearInterval(timer));
 }
 
 type ErrorPage = NonNullable<HttpServerOptions['renderErrorPage']>;

@@ -4,7 +4,8 @@
  * the same thing, each in its own way.
  */
 import type { Locale } from '../platform/i18n/locales.ts';
-import { IDENTIFIER_KINDS, type Identifier, type IdentifierKind, asciiDigits, normaliseIdentifier } from './identifiers.ts';
+import { type IdentifierProblem, asciiDigits } from '../platform/identifiers/index.ts';
+import { IDENTIFIER_KINDS, type Identifier, type IdentifierKind, type IdentifierOptions, checkReportIdentifier } from './identifiers.ts';
 import { type ContactChannel, type IncidentType, asksMoney } from './incidents.ts';
 import type { MessageKey } from './locales/en.ts';
 
@@ -51,6 +52,25 @@ export interface Issue<F extends string = Field> {
 const IDENTIFIER_ERRORS: Record<IdentifierKind, MessageKey> = {
   phone: 'error.phone', email: 'error.email', url: 'error.url', iban: 'error.iban', wallet: 'error.wallet', account: 'error.account',
 };
+
+/** The platform's reason as the portal tells it: the fix the reporter has to make, with what they typed. */
+function identifierIssue(kind: IdentifierKind, problem: IdentifierProblem, typed: string): { message: MessageKey; values: Record<string, string | number> } {
+  const value = typed.trim().slice(0, 60);
+  const params = problem.params ?? {};
+  switch (problem.code) {
+    case 'value-too-long':
+      return { message: 'error.tooLong', values: { max: Number(params.max ?? 0) } };
+    case 'phone-not-e164':
+      return { message: 'error.phone.international', values: { value } };
+    case 'iban-country-unknown':
+      return { message: 'error.iban.country', values: { value } };
+    case 'iban-bad-length':
+      return { message: 'error.iban.length', values: { value, country: String(params.country ?? ''), expected: Number(params.expected ?? 0) } };
+    default:
+      return { message: IDENTIFIER_ERRORS[kind], values: { value } };
+  }
+}
+
 const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
 const EARLIEST = '1970-01-01';
 
@@ -78,7 +98,7 @@ const latestDate = () => new Date(Date.now() + 24 * 3600 * 1000).toISOString().s
 
 const blank = (text: string | undefined) => (text ?? '').trim();
 
-export function checkReport(input: ReportInput): { report: NewReport; issues: [] } | { report?: undefined; issues: Issue[] } {
+export function checkReport(input: ReportInput, options: IdentifierOptions = {}): { report: NewReport; issues: [] } | { report?: undefined; issues: Issue[] } {
   const issues: Issue[] = [];
   const refuse = (field: Field, pointer: string, message: MessageKey, values?: Issue['values']) => {
     issues.push(values ? { field, pointer, message, values } : { field, pointer, message });
@@ -114,18 +134,29 @@ export function checkReport(input: ReportInput): { report: NewReport; issues: []
     const count = (counts.get(kind) ?? 0) + 1;
     counts.set(kind, count);
     if (count === IDENTIFIERS_PER_KIND + 1) refuse(kind, `/identifiers/${index}`, 'error.tooMany', { max: IDENTIFIERS_PER_KIND });
-    const identifier = normaliseIdentifier(kind, value);
-    if (!identifier) return refuse(kind, `/identifiers/${index}/value`, IDENTIFIER_ERRORS[kind], { value: value.trim().slice(0, 60) });
-    const key = `${kind}\u0000${identifier.normalised}`;
-    if (!seen.has(key)) identifiers.push(identifier);
-    seen.add(key);
+    const checked = checkReportIdentifier(kind, value, options);
+    if (!checked.ok) {
+      const { message, values } = identifierIssue(kind, checked.problem, value);
+      return refuse(kind, `/identifiers/${index}/value`, message, values);
+    }
+    // The same identifier written twice is one.
+    if (!seen.has(checked.identifier.matchKey)) identifiers.push(checked.identifier);
+    seen.add(checked.identifier.matchKey);
   });
 
   const name = text('contactName', '/contact/name', input.contact?.name, NAME_MAX_LENGTH) || null;
-  const email = blank(input.contact?.email) || null;
-  if (email !== null && !normaliseIdentifier('email', email)) refuse('contactEmail', '/contact/email', 'error.email', { value: email.slice(0, 60) });
-  const phone = blank(input.contact?.phone) || null;
-  if (phone !== null && !normaliseIdentifier('phone', phone)) refuse('contactPhone', '/contact/phone', 'error.phone', { value: phone.slice(0, 60) });
+  // The reporter's own e-mail and phone are checked as the criminal's are, and kept as they wrote them.
+  const contact = (kind: 'email' | 'phone', field: Field, pointer: string, typed: string | undefined) => {
+    const value = blank(typed) || null;
+    const checked = value === null ? undefined : checkReportIdentifier(kind, value, options);
+    if (checked && !checked.ok) {
+      const { message, values } = identifierIssue(kind, checked.problem, value ?? '');
+      refuse(field, pointer, message, values);
+    }
+    return value;
+  };
+  const email = contact('email', 'contactEmail', '/contact/email', input.contact?.email);
+  const phone = contact('phone', 'contactPhone', '/contact/phone', input.contact?.phone);
 
   if (issues.length > 0) return { issues };
   return {

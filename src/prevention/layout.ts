@@ -12,6 +12,8 @@ import { type Translate, messages } from './messages.ts';
 
 export const START_PAGE = '/report';
 export const STATUS_PAGE = '/report/status';
+/** What is done with what the public tells: linked from every public page and from the report form. */
+export const PRIVACY_PAGE = '/privacy';
 
 export interface PublicContext {
   locale: Locale;
@@ -62,7 +64,7 @@ ${languageSwitch(locale, t('lang.label'), context.here)}
 <p class="emergency">${t('emergency')}</p>
 ${body}
 </main>
-<footer><p>${t('footer.privacy')}</p><p><a href="${STATUS_PAGE}">${t('start.status')}</a></p></footer>
+<footer><p>${t('footer.privacy')} <a href="${PRIVACY_PAGE}">${t('footer.privacy.link')}</a></p><p><a href="${STATUS_PAGE}">${t('start.status')}</a></p></footer>
 </body>
 </html>`}`;
 }

@@ -11,13 +11,15 @@ import { type SafeHtml, html } from '../platform/http/html.ts';
 import { HttpProblem } from '../platform/http/problem.ts';
 import type { Database } from '../platform/db/database.ts';
 import type { HttpServer } from '../platform/http/server.ts';
-import { IDENTIFIER_KINDS, type IdentifierKind } from './identifiers.ts';
+import { newAccessCode, newReference } from './codes.ts';
+import { IDENTIFIER_KINDS, type IdentifierKind, type IdentifierOptions } from './identifiers.ts';
 import { CHILD_PATH, CONTACT_CHANNELS, INCIDENT_TYPES, type IncidentType, asksMoney, guidanceFor, isIncidentType } from './incidents.ts';
 import { type Issue, checkReport, identifiersFromLines } from './intake.ts';
-import { type PublicContext, START_PAGE, STATUS_PAGE, code, publicContext, publicPage, sessionToken } from './layout.ts';
+import { PRIVACY_PAGE, type PublicContext, START_PAGE, STATUS_PAGE, code, publicContext, publicPage, sessionToken } from './layout.ts';
 import type { MessageKey } from './locales/en.ts';
 import { messages } from './messages.ts';
 import { type Credentials, InvalidInput, type ReporterView, addToReport, followReport, submitReport, withdrawReport } from './reports.ts';
+import type { RetentionPolicy } from './retention.ts';
 import type { SubmissionLimiter } from './submissions.ts';
 
 const STYLESHEET = readFileSync(new URL('./report.css', import.meta.url), 'utf8');
@@ -26,7 +28,16 @@ const TAKE_IT_DOWN = 'https://takeitdown.ncmec.org/';
 /** Longer than any field may be: the checks below tell the reader what is too long, in their language. */
 const FORM_LIMIT = 20_000;
 
-const REPORT_FIELDS = ['what', 'when', 'amount', 'currency', 'channel', ...IDENTIFIER_KINDS, 'contactName', 'contactEmail', 'contactPhone'] as const;
+/**
+ * A box of the report form that people neither see nor reach, and that scripts filling every box
+ * fill: hidden by the stylesheet, from screen readers (aria-hidden) and from the keyboard
+ * (tabindex -1), never filled by the browser (autocomplete off), and labelled, for a reader without
+ * the stylesheet, to be left empty. A report that fills it is answered as any other, with a
+ * reference and a code that open nothing, and is not stored: the script learns nothing to adapt
+ * to, and a person who filled it anyway can report again. Named as a box a form might have.
+ */
+export const HONEYPOT_FIELD = 'homepage';
+const REPORT_FIELDS = ['what', 'when', 'amount', 'currency', 'channel', ...IDENTIFIER_KINDS, 'contactName', 'contactEmail', 'contactPhone', HONEYPOT_FIELD] as const;
 type ReportValues = Partial<Record<(typeof REPORT_FIELDS)[number], string>>;
 const STATUS_FIELDS = ['reference', 'accessCode', 'addition', 'confirm'] as const;
 type StatusValues = Partial<Record<(typeof STATUS_FIELDS)[number], string>>;
@@ -133,6 +144,8 @@ ${CONTACT_CHANNELS.map((option) => html`<div class="choice"><input type="radio" 
 <p class="hint">${t('idents.hint')}</p>
 ${IDENTIFIER_KINDS.map(identifier)}
 </fieldset>
+<div class="extra-field" aria-hidden="true"><label for="${fieldId(HONEYPOT_FIELD)}">${t('form.extra')}</label>
+<input id="${fieldId(HONEYPOT_FIELD)}" name="${HONEYPOT_FIELD}" type="text" value="" tabindex="-1" autocomplete="off"></div>
 <fieldset>
 <legend>${t('contact.legend')}</legend>
 <p class="hint">${t('contact.hint')}</p>
@@ -140,7 +153,7 @@ ${at({ name: 'contactName', label: 'contact.name', control: input(html`autocompl
 ${at({ name: 'contactEmail', label: 'contact.email', control: input(html`type="email" autocomplete="email" dir="ltr"`) })}
 ${at({ name: 'contactPhone', label: 'contact.phone', control: input(html`type="tel" autocomplete="tel" dir="ltr"`) })}
 </fieldset>
-<p>${t('form.privacy')}</p>
+<p>${t('form.privacy')} <a href="${PRIVACY_PAGE}">${t('form.privacy.link')}</a></p>
 <div><button type="submit">${t('form.submit')}</button></div>
 </form>`);
 }
@@ -240,6 +253,55 @@ ${confirmError ? html`<p class="field-error" id="${fieldId('confirm')}-error">${
 </form>`}`);
 }
 
+/** A period in days as people say it: years, or months, or days. */
+function period({ t }: PublicContext, days: number): string {
+  if (days % 365 === 0) return t('privacy.keep.years', { count: days / 365 });
+  if (days % 30 === 0) return t('privacy.keep.months', { count: days / 30 });
+  return t('privacy.keep.days', { count: days });
+}
+
+/** Where the public asks about their data, as the node's configuration gives it. */
+function contactLink(contact: string): SafeHtml {
+  const href = contact.startsWith('https://') ? contact : `mailto:${contact}`;
+  return html`<a href="${href}" dir="ltr">${contact}</a>`;
+}
+
+/** The privacy notice: what is collected, why, who sees it, how long it is kept (the node's periods), the reader's rights, whom to ask. */
+function privacyPage(context: PublicContext, retention: RetentionPolicy, contact: string | undefined): string {
+  const { t } = context;
+  return publicPage(context, t('privacy.title'), html`
+<h1>${t('privacy.title')}</h1>
+<p>${t('privacy.intro')}</p>
+<h2>${t('privacy.collect.heading')}</h2>
+<ul class="notice-list">
+<li>${t('privacy.collect.report')}</li>
+<li>${t('privacy.collect.contact')}</li>
+<li>${t('privacy.collect.code')}</li>
+<li>${t('privacy.collect.technical')}</li>
+</ul>
+<h2>${t('privacy.why.heading')}</h2>
+<p>${t('privacy.why')}</p>
+<h2>${t('privacy.who.heading')}</h2>
+<ul class="notice-list">
+<li>${t('privacy.who.staff')}</li>
+<li>${t('privacy.who.links')}</li>
+<li>${t('privacy.who.investigation')}</li>
+</ul>
+<h2 id="keep-heading">${t('privacy.keep.heading')}</h2>
+<p>${t('privacy.keep.intro')}</p>
+<table class="retention" aria-labelledby="keep-heading">
+<thead><tr><th scope="col">${t('privacy.keep.type')}</th><th scope="col">${t('privacy.keep.period')}</th></tr></thead>
+<tbody>${INCIDENT_TYPES.map((type) => html`<tr><th scope="row">${t(`type.${type}`)}</th><td>${period(context, retention[type])}</td></tr>`)}</tbody>
+</table>
+<p>${t('privacy.keep.withdrawn')}</p>
+<p>${t('privacy.keep.audit')}</p>
+<h2>${t('privacy.rights.heading')}</h2>
+<p>${t('privacy.rights.report')} <a href="${STATUS_PAGE}">${t('privacy.rights.link')}</a></p>
+<p>${t('privacy.rights.law')}</p>
+<h2>${t('privacy.contact.heading')}</h2>
+<p>${contact ? html`${t('privacy.contact.given')} ${contactLink(contact)}` : t('privacy.contact.none')}</p>`);
+}
+
 const ERROR_PAGES: Partial<Record<number, MessageKey>> = { 404: 'error.404', 413: 'error.413', 429: 'error.429' };
 
 /** Errors on the portal's pages, in the portal's frame: a reader sent to the staff's sign-in page would be lost. */
@@ -252,7 +314,8 @@ export function renderPublicErrorPage(request: FastifyRequest, status: number): 
 <p><a href="${START_PAGE}">${t('error.back')}</a></p>`);
 }
 
-export const isPublicPage = (url: string) => url === START_PAGE || url.startsWith(`${START_PAGE}/`) || url.startsWith(`${START_PAGE}?`);
+export const isPublicPage = (url: string) =>
+  url === START_PAGE || url.startsWith(`${START_PAGE}/`) || url.startsWith(`${START_PAGE}?`) || url === PRIVACY_PAGE || url.startsWith(`${PRIVACY_PAGE}?`);
 
 /** The reporter's answers as the intake takes them; a choice that is not on the form is no choice. */
 function reportInput(type: IncidentType, values: ReportValues, context: PublicContext) {
@@ -270,7 +333,19 @@ async function refuseCrossSite(request: FastifyRequest): Promise<void> {
   if (request.headers['sec-fetch-site'] === 'cross-site') throw new HttpProblem(403, 'cross-site', 'this form can only be sent from this site');
 }
 
-export function preventionPages(app: HttpServer, db: Database, limiter: SubmissionLimiter, childHotline: string): void {
+export interface PortalOptions {
+  /** Where the public is sent to report child sexual abuse material. */
+  childHotline: string;
+  /** How the identifiers a reporter gives are read (the region of national phone numbers). */
+  intake?: IdentifierOptions | undefined;
+  /** The periods the privacy notice tells. */
+  retention: RetentionPolicy;
+  /** Whom the public asks about their data, if the node names someone. */
+  privacyContact?: string | undefined;
+}
+
+export function preventionPages(app: HttpServer, db: Database, limiter: SubmissionLimiter, options: PortalOptions): void {
+  const { childHotline, intake = {}, retention, privacyContact } = options;
   const config = { access: PUBLIC, page: true };
   const posted = { config, onRequest: refuseCrossSite };
   const send = (reply: FastifyReply, status: number, page: string) => reply.code(status).type(HTML).send(page);
@@ -287,6 +362,8 @@ export function preventionPages(app: HttpServer, db: Database, limiter: Submissi
   app.get(CHILD_PATH, { config, schema: { hide: true } }, (request, reply) => send(reply, 200, childPage(publicContext(request), childHotline)));
 
   app.get(STATUS_PAGE, { config, schema: { hide: true } }, (request, reply) => send(reply, 200, lookupPage(publicContext(request), { values: {}, issues: [] })));
+
+  app.get(PRIVACY_PAGE, { config, schema: { hide: true } }, (request, reply) => send(reply, 200, privacyPage(publicContext(request), retention, privacyContact)));
 
   /** Runs a reporter's act; a reference or code that does not open the report sends them back to the lookup form, told why. */
   async function asReporter(request: FastifyRequest, reply: FastifyReply, act: (context: PublicContext, credentials: Credentials) => Promise<string>) {
@@ -358,7 +435,7 @@ export function preventionPages(app: HttpServer, db: Database, limiter: Submissi
     const type = typeOf(request.params.type);
     const context = publicContext(request);
     const values = request.body as ReportValues;
-    const checked = checkReport(reportInput(type, values, context));
+    const checked = checkReport(reportInput(type, values, context), intake);
     if (!checked.report) return send(reply, 400, reportPage(context, type, { values, issues: checked.issues }));
     try {
       limiter.check(request.ip);
@@ -367,7 +444,9 @@ export function preventionPages(app: HttpServer, db: Database, limiter: Submissi
       reply.header('retry-after', (error as HttpProblem).headers['retry-after']);
       return send(reply, 429, reportPage(context, type, { values, issues: [], error: context.t('error.busy') }));
     }
-    const receipt = await submitReport(db, checked.report, request.id);
+    const decoy = (values[HONEYPOT_FIELD] ?? '').trim() !== '';
+    if (decoy) request.log.info({ honeypot: HONEYPOT_FIELD }, 'a report filled the hidden box: answered as received, not stored');
+    const receipt = decoy ? { reference: newReference(), accessCode: newAccessCode() } : await submitReport(db, checked.report, request.id);
     limiter.record(request.ip);
     const anonymous = Object.values(checked.report.contact).every((value) => value === null);
     return sendPrivate(reply, 201, receiptPage(context, type, receipt, anonymous));

@@ -75,7 +75,10 @@ export async function submitReport(db: Database, report: NewReport, requestId: s
       inserted = rows[0];
     }
     for (const identifier of report.identifiers) {
-      await tx.query('INSERT INTO report_identifiers (report_id, kind, value, normalised) VALUES ($1, $2, $3, $4)', [inserted.id, identifier.kind, identifier.value, identifier.normalised]);
+      await tx.query(
+        'INSERT INTO report_identifiers (report_id, kind, value, normalised, match_key) VALUES ($1, $2, $3, $4, $5)',
+        [inserted.id, identifier.kind, identifier.value, identifier.normalised, identifier.matchKey],
+      );
     }
     await recordAudit(tx, {
       actor: REPORTER, action: 'prevention.report.submit', subject: { type: 'report', id: inserted.reference }, purpose: REPORTS_PURPOSE, requestId,
@@ -217,7 +220,7 @@ export function listReports(db: Database, filter: ReportFilter, act: Act): Promi
       `SELECT r.reference, r.incident_type, r.severity, r.status, r.submitted_at,
               (SELECT count(DISTINCT theirs.report_id)::int
                  FROM report_identifiers mine
-                 JOIN report_identifiers theirs ON theirs.kind = mine.kind AND theirs.normalised = mine.normalised AND theirs.report_id <> mine.report_id
+                 JOIN report_identifiers theirs ON theirs.match_key = mine.match_key AND theirs.report_id <> mine.report_id
                 WHERE mine.report_id = r.id) AS linked
          FROM reports r
         WHERE ($1::text IS NULL OR r.incident_type = $1) AND ($2::text IS NULL OR r.severity = $2) AND ($3::text IS NULL OR r.status = $3)
@@ -287,11 +290,12 @@ export function readReport(db: Database, reference: string, act: Act): Promise<S
     )).rows;
     const linked = (await tx.query<{ reference: string; incident_type: IncidentType; status: ReportStatus; submitted_at: Date; shared: SharedIdentifier[] }>(
       `SELECT other.reference, other.incident_type, other.status, other.submitted_at,
-              json_agg(json_build_object('kind', mine.kind, 'normalised', mine.normalised) ORDER BY mine.kind, mine.normalised) AS shared
-         FROM report_identifiers mine
-         JOIN report_identifiers theirs ON theirs.kind = mine.kind AND theirs.normalised = mine.normalised AND theirs.report_id <> mine.report_id
-         JOIN reports other ON other.id = theirs.report_id
-        WHERE mine.report_id = $1
+              json_agg(json_build_object('kind', shared.kind, 'normalised', shared.normalised) ORDER BY shared.kind, shared.normalised) AS shared
+         FROM (SELECT DISTINCT theirs.report_id, mine.kind, mine.normalised
+                 FROM report_identifiers mine
+                 JOIN report_identifiers theirs ON theirs.match_key = mine.match_key AND theirs.report_id <> mine.report_id
+                WHERE mine.report_id = $1) shared
+         JOIN reports other ON other.id = shared.report_id
         GROUP BY other.id ORDER BY other.submitted_at DESC LIMIT 200`,
       [report.id],
     )).rows.map((row) => ({ reference: row.reference, type: row.incident_type, status: row.status, submittedAt: row.submitted_at, shared: row.shared }));

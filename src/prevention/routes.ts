@@ -7,7 +7,7 @@ import { notFound, problemResponses } from '../platform/http/problem.ts';
 import type { HttpServer } from '../platform/http/server.ts';
 import { StringEnum } from '../platform/schema.ts';
 import { parseReference } from './codes.ts';
-import { IDENTIFIER_KINDS, IDENTIFIER_MAX_LENGTH } from './identifiers.ts';
+import { IDENTIFIER_KINDS, IDENTIFIER_MAX_LENGTH, type IdentifierOptions } from './identifiers.ts';
 import { CONTACT_CHANNELS, INCIDENT_TYPES, SEVERITIES, guidanceFor } from './incidents.ts';
 import { IDENTIFIERS_PER_KIND, NAME_MAX_LENGTH, TEXT_MAX_LENGTH, checkReport } from './intake.ts';
 import { messages } from './messages.ts';
@@ -94,7 +94,7 @@ export const guidanceText = (type: (typeof INCIDENT_TYPES)[number], locale: Loca
   guidanceFor(type).map((step) => ({ text: messages.t(locale, step.text), ...(step.link ? { link: step.link.href } : {}) }));
 
 /** The API of the public portal (submit, follow, add, withdraw) and of the staff who handle reports. */
-export function preventionRoutes(app: HttpServer, db: Database, limiter: SubmissionLimiter): void {
+export function preventionRoutes(app: HttpServer, db: Database, limiter: SubmissionLimiter, intake: IdentifierOptions = {}): void {
   const staff = { roles: REPORT_HANDLERS, purpose: REPORTS_PURPOSE };
 
   app.post('/api/v1/prevention/reports', {
@@ -103,7 +103,7 @@ export function preventionRoutes(app: HttpServer, db: Database, limiter: Submiss
   }, async (request, reply) => {
     const { locale: chosen, contact, ...report } = request.body;
     const locale = chosen ?? negotiateLocale(request.headers['accept-language']);
-    const checked = checkReport({ ...report, contact, locale });
+    const checked = checkReport({ ...report, contact, locale }, intake);
     if (!checked.report) throw new InvalidInput(checked.issues);
     limiter.check(request.ip);
     const receipt = await submitReport(db, checked.report, request.id);

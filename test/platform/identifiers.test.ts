@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { base58, bech32, bech32m, createBase58check } from '@scure/base';
 import { sha256 } from '@noble/hashes/sha2.js';
 import {
+  ALL_IDENTIFIER_KINDS,
   IDENTIFIER_FIELDS,
   IDENTIFIER_KINDS,
   IDENTIFIER_PROBLEM_CODES,
@@ -16,6 +17,7 @@ import {
   WALLET_FORMATS,
   type WalletChain,
   checkIdentifier,
+  checkWalletAddress,
   identifierInput,
   matchKey,
 } from '../../src/platform/identifiers/index.ts';
@@ -135,11 +137,13 @@ const replaceAt = (text: string, index: number, char: string) => text.slice(0, i
 
 describe('identifier vocabulary', () => {
   test('kinds, chains, formats, fields, problem and warning codes are unique, lower-case codes', () => {
-    for (const list of [IDENTIFIER_KINDS, WALLET_CHAINS, WALLET_FORMATS, IDENTIFIER_PROBLEM_CODES, IDENTIFIER_WARNING_CODES]) {
+    for (const list of [ALL_IDENTIFIER_KINDS, WALLET_CHAINS, WALLET_FORMATS, IDENTIFIER_PROBLEM_CODES, IDENTIFIER_WARNING_CODES]) {
       assert.equal(new Set(list).size, list.length);
       for (const code of list) assert.match(code, /^[a-z0-9]+(?:-[a-z0-9]+)*$/);
     }
     assert.deepEqual([...IDENTIFIER_KINDS], ['account', 'email', 'phone', 'ip', 'url', 'domain', 'wallet']);
+    // Cases take IBANs once their forms name the kind; the checks and match keys know them already.
+    assert.deepEqual([...ALL_IDENTIFIER_KINDS], [...IDENTIFIER_KINDS, 'iban']);
     assert.deepEqual([...WALLET_CHAINS], ['bitcoin', 'ethereum', 'erc20', 'tron', 'litecoin', 'other']);
     assert.ok(IDENTIFIER_FIELDS.includes('observedAt'));
   });
@@ -614,6 +618,16 @@ const timestamps = fc
     return `${local}${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
   });
 
+/** The examples of the IBAN registry (SWIFT) for a few countries, printed as statements print them. */
+const IBANS: readonly [string, string, string][] = [
+  ['GB33 BUKB 2020 1555 5555 55', 'GB33BUKB20201555555555', 'GB'],
+  ['FR76 3000 6000 0112 3456 7890 189', 'FR7630006000011234567890189', 'FR'],
+  ['DE89 3704 0044 0532 0130 00', 'DE89370400440532013000', 'DE'],
+  ['ES91 2100 0418 4502 0005 1332', 'ES9121000418450200051332', 'ES'],
+  ['SA03 8000 0000 6080 1016 7519', 'SA0380000000608010167519', 'SA'],
+  ['BE68 5390 0754 7034', 'BE68539007547034', 'BE'],
+];
+
 const PHONES = ['+44 20 7946 0958', '+33 1 42 68 53 00', '+1 202-456-1414', '+49 30 227 0', '+81 3-3581-0101', '+7 495 606-36-02', '+86 10 6513 4815', '+20 2 2795 6000'];
 
 /** Inputs that should be accepted, from every kind. */
@@ -629,11 +643,135 @@ const validInputs: fc.Arbitrary<IdentifierInput> = fc.oneof(
   fc.tuple(fc.constantFrom('telegram', 'Instagram', 'X'), fc.stringMatching(/^@?[A-Za-z0-9_.]{1,30}$/)).map(
     ([service, value]): IdentifierInput => ({ kind: 'account', service, value }),
   ),
+  fc.oneof(fc.constantFrom(...IBANS.map(([printed]) => printed)), fc.constant('GB33BUKB20201555555555')).map((value): IdentifierInput => ({ kind: 'iban', value })),
 );
 
 /** Random upper/lower case of each character. */
 const recase = (text: string, flips: boolean[]) => [...text].map((c, i) => (flips[i % Math.max(flips.length, 1)] ? c.toUpperCase() : c.toLowerCase())).join('');
 const spaces = fc.constantFrom('', ' ', '  ', '\t', '\n', '\u00A0', '\u200B');
+
+// ---------------------------------------------------------------------------------------------
+// IBANs
+// ---------------------------------------------------------------------------------------------
+
+
+/** A valid GB IBAN from a bank code and account digits: the check digits by ISO 7064 MOD 97-10. */
+function gbIban(bank: string, digits: string): string {
+  const bban = `${bank}${digits}`;
+  const numeric = [...`${bban}GB00`].map((c) => (/[A-Z]/.test(c) ? String(c.charCodeAt(0) - 55) : c)).join('');
+  const check = 98 - Number(BigInt(numeric) % 97n);
+  return `GB${String(check).padStart(2, '0')}${bban}`;
+}
+const gbIbans = fc.tuple(fc.stringMatching(/^[A-Z]{4}$/), fc.stringMatching(/^[0-9]{14}$/)).map(([bank, digits]) => gbIban(bank, digits));
+const IBAN_CHARS = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+
+describe('IBANs (ISO 13616)', () => {
+  test('the registry examples are accepted in their electronic format, with their country, and keyed by it', () => {
+    for (const [printed, electronic, country] of IBANS) {
+      const { value, warnings } = accept({ kind: 'iban', value: printed });
+      assert.deepEqual(value, { kind: 'iban', value: electronic, country });
+      assert.deepEqual(warnings, []);
+      assert.equal(matchKey(value), `iban:${electronic}`);
+      assertIdempotent(value);
+    }
+  });
+
+  test('written as people copy them: lower case, hyphens, a label, invisible spaces, digits of other scripts', () => {
+    const key = (value: string) => matchKey(accept({ kind: 'iban', value }).value);
+    for (const writing of ['gb33bukb20201555555555', 'GB33-BUKB-2020-1555-5555-55', 'IBAN: GB33 BUKB 2020 1555 5555 55', 'iban GB33BUKB20201555555555', ' GB33 BUKB\u200B2020 1555 5555 55\u00A0', 'ＧＢ３３ＢＵＫＢ２０２０１５５５５５５５５５']) {
+      assert.equal(key(writing), 'iban:GB33BUKB20201555555555', writing);
+    }
+    assert.equal(key('SA03 ٨٠٠٠ ٠٠٠٠ ٦٠٨٠ ١٠١٦ ٧٥١٩'), 'iban:SA0380000000608010167519');
+  });
+
+  test('a wrong check digit, two swapped characters, a wrong length, a country without IBANs and a misplaced letter are refused, each with its reason', () => {
+    refuse({ kind: 'iban', value: 'GB34 BUKB 2020 1555 5555 55' }, 'iban-bad-checksum');
+    refuse({ kind: 'iban', value: 'GB33 BUKB 2020 1555 5555 55'.replace('2020 15', '2020 51') }, 'iban-bad-checksum');
+    assert.deepEqual(refuse({ kind: 'iban', value: 'GB33 BUKB 2020 1555 5555 5' }, 'iban-bad-length').reason.params, { country: 'GB', length: 21, expected: 22 });
+    assert.deepEqual(refuse({ kind: 'iban', value: 'GB33 BUKB 2020 1555 5555 5555 5555' }, 'iban-bad-length').reason.params, { country: 'GB', length: 28, expected: 22 });
+    assert.deepEqual(refuse({ kind: 'iban', value: 'US64 SVBK US6S 3300 9673 86' }, 'iban-country-unknown').reason.params, { country: 'US' });
+    refuse({ kind: 'iban', value: 'XA12 3456 7890 1234' }, 'iban-country-unknown');
+    refuse({ kind: 'iban', value: '12345678' }, 'iban-country-unknown');
+    refuse({ kind: 'iban', value: 'GB33 BUKB 2020 1555 5555 5X' }, 'iban-bad-format');
+    refuse({ kind: 'iban', value: 'GBXX BUKB 2020 1555 5555 55' }, 'iban-bad-format');
+    refuse({ kind: 'iban', value: 'GB33 BUKB 2020 1555 5555 55!' }, 'iban-bad-format');
+    refuse({ kind: 'iban', value: '' }, 'value-missing');
+    refuse({ kind: 'iban', value: 'GB33 '.repeat(40) }, 'value-too-long');
+  });
+
+  test('any GB IBAN is accepted and keyed alike however it is spaced or cased; any one character changed is refused', () => {
+    fc.assert(
+      fc.property(gbIbans, fc.array(fc.boolean()), fc.nat(), fc.nat({ max: 21 }), fc.constantFrom(...IBAN_CHARS), (iban, flips, gap, at, char) => {
+        const grouped = (iban.match(/.{1,4}/g) ?? []).join(gap % 2 === 0 ? ' ' : '-');
+        assert.equal(matchKey(accept({ kind: 'iban', value: recase(grouped, flips) }).value), `iban:${iban}`);
+        // MOD 97-10 catches every single substitution, and the format every letter for a digit or back.
+        if (iban[at] !== char) refuse({ kind: 'iban', value: replaceAt(iban, at, char) });
+      }),
+      { numRuns: RUNS * 3 },
+    );
+  });
+});
+
+describe('wallet addresses given without their chain', () => {
+  test('the chain is the one whose checks the address passes, and the match key is that chain\'s', () => {
+    const keyOf = (value: string) => {
+      const checked = checkWalletAddress(value);
+      assert.ok(checked.ok, `${value}: ${JSON.stringify(checked)}`);
+      return { chain: checked.value.kind === 'wallet' ? checked.value.chain : undefined, key: matchKey(checked.value) };
+    };
+    assert.deepEqual(keyOf('BC1QAR0SRRR7XFKVY5L643LYDNW9RE59GTZZWF5MDQ'), { chain: 'bitcoin', key: 'wallet:bitcoin:bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq' });
+    assert.deepEqual(keyOf(GENESIS), { chain: 'bitcoin', key: `wallet:bitcoin:${GENESIS}` });
+    assert.deepEqual(keyOf(P2SH), { chain: 'bitcoin', key: `wallet:bitcoin:${P2SH}` }, '3… is bitcoin\'s first');
+    assert.deepEqual(keyOf(EIP55_ALL_LOWER[0]!), { chain: 'ethereum', key: `wallet:ethereum:${EIP55_ALL_LOWER[0]}` });
+    assert.equal(keyOf(EIP55_NORMAL[0]!).key, matchKey(accept(wallet('erc20', EIP55_NORMAL[0]!.toLowerCase())).value), 'the same key as a case naming the erc20 holder');
+    assert.deepEqual(keyOf(TRON), { chain: 'tron', key: `wallet:tron:${TRON}` });
+    assert.deepEqual(keyOf(LITECOIN_L), { chain: 'litecoin', key: `wallet:litecoin:${LITECOIN_L}` });
+    assert.deepEqual(keyOf(LITECOIN_BECH32), { chain: 'litecoin', key: `wallet:litecoin:${LITECOIN_BECH32}` });
+  });
+
+  test('an address that claims a checked chain by its look but fails its checks is refused with that chain\'s reason', () => {
+    const refused = (value: string, code: IdentifierProblemCode) => {
+      const checked = checkWalletAddress(value);
+      assert.ok(!checked.ok, `${value} accepted: ${JSON.stringify(checked)}`);
+      assert.equal(checked.reason.code, code, value);
+    };
+    refused(replaceAt(GENESIS, 33, GENESIS[33] === 'a' ? 'b' : 'a'), 'wallet-bad-checksum');
+    refused('bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdp', 'wallet-bad-checksum');
+    refused('tb1qrp33g0q5c5txsp9arysrx4k6zdkfs4nce4xj0gdcccefvpysxf3q0sl5k7', 'wallet-testnet');
+    refused(replaceAt(TRON, 33, TRON[33] === '7' ? '8' : '7'), 'wallet-bad-checksum');
+    refused(`${EIP55_NORMAL[0]}!`, 'wallet-bad-format');
+    refused(replaceAt(EIP55_NORMAL[0]!, 3, EIP55_NORMAL[0]![3] === 'a' ? 'A' : 'a'), 'wallet-bad-checksum');
+    refused('0x1234', 'wallet-bad-length');
+  });
+
+  test('an address of another chain is kept as written, unverified, if it looks like an address at all', () => {
+    for (const value of ['rHb9CJAWyB4rj91VRWn96DkukG4bwdtyTh', '7EcDhSYGxXyscszYEp35KHN8vvw3svAuLKTzXwCFLtV', 'addr1qx2fxv2umyhttkxyxp8x0dlpdt3k6cwng5pxj3jhsydzer3n0d3vllmyqwsx5wktcd8cc3sq835lu7drv2xwl2wywfgse35a3x']) {
+      const checked = checkWalletAddress(value);
+      assert.ok(checked.ok, value);
+      assert.deepEqual([checked.value, checked.warnings], [{ kind: 'wallet', chain: 'other', value, format: 'unverified' }, ['wallet-unverified']]);
+      assert.equal(matchKey(checked.value), `wallet:other::${value}`);
+    }
+    const short = checkWalletAddress('abc123');
+    assert.ok(!short.ok && short.reason.code === 'wallet-bad-length');
+    const odd = checkWalletAddress('not a wallet, just words!');
+    assert.ok(!odd.ok && odd.reason.code === 'wallet-bad-format');
+    for (const value of [undefined, 42, '', '\u0000'.repeat(30)]) assert.ok(!checkWalletAddress(value).ok);
+  });
+
+  test('any valid address of a checked chain is found on its chain (or one sharing its bytes), keyed as a case keys it', () => {
+    fc.assert(
+      fc.property(checkedWallets, ({ chain, value }) => {
+        const given = accept(wallet(chain, value));
+        const found = checkWalletAddress(value);
+        assert.ok(found.ok, `${value}: ${JSON.stringify(found)}`);
+        if (given.warnings.includes('wallet-ambiguous-chain')) return;
+        assert.equal(matchKey(found.value), matchKey(given.value));
+      }),
+      { numRuns: RUNS * 2 },
+    );
+  });
+});
+
 
 describe('properties', () => {
   test('normalisation is idempotent: checking a normalised identifier gives it back', () => {
@@ -756,7 +894,7 @@ describe('properties', () => {
     const strings = fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme' }), fc.stringMatching(/^[0-9a-zA-Z:.\-+@/[\]% ]{0,60}$/));
     const inputs = fc.oneof(
       fc.record({
-        kind: fc.oneof(fc.constantFrom(...IDENTIFIER_KINDS), fc.string()),
+        kind: fc.oneof(fc.constantFrom(...ALL_IDENTIFIER_KINDS), fc.string()),
         value: fc.oneof(strings, fc.anything()),
         chain: fc.oneof(fc.constantFrom(...WALLET_CHAINS), fc.anything()),
         service: fc.oneof(strings, fc.anything()),

@@ -118,6 +118,7 @@ describe('the public reporting portal in a browser without JavaScript', { skip }
           assert.match(served.contentType, /^text\/html/, name);
           await assertLanguage(page, locale);
           assert.equal(await page.locator('script').count(), 0, `${name} has a script`);
+          assert.equal(await page.locator('footer a[href="/privacy"]').innerText(), tr('footer.privacy.link'), `${name} links to the privacy notice`);
           t.diagnostic(`${locale} ${name}: ${served.weight} bytes (${served.parts.join(', ')})`);
           assert.ok(served.weight <= MAX_WEIGHT, `${name} in ${locale} weighs ${served.weight} bytes`);
           await assertAccessibleAsServed(served, `${name} in ${locale}`, { locale });
@@ -145,6 +146,11 @@ describe('the public reporting portal in a browser without JavaScript', { skip }
         for (const key of ['field.amount', 'field.currency', 'ident.iban', 'contact.email'] as const) {
           assert.equal(await labelled(page, tr, key).count(), 1, `one field is labelled ${tr(key)}`);
         }
+        assert.equal(await page.locator('form.report').getByRole('link', { name: tr('form.privacy.link'), exact: true }).getAttribute('href'), '/privacy');
+        // The box for scripts takes no room on screen, and is not in the accessibility tree (axe-core checks it is not reachable either).
+        const trap = await page.locator('div:has(> #f-homepage)').boundingBox();
+        assert.ok(trap === null || (trap.width <= 1 && trap.height <= 1), `the hidden box is ${JSON.stringify(trap)}`);
+        assert.equal(await page.getByRole('textbox', { name: tr('form.extra') }).count(), 0);
 
         // Sent with the one required answer missing: refused, told why in the reader's language, nothing stored.
         const before_ = await reportCount();
@@ -194,6 +200,17 @@ describe('the public reporting portal in a browser without JavaScript', { skip }
         assert.equal(await page.locator('form, input, textarea').count(), 0, 'the page takes nothing: no form, no upload');
         assert.equal(await page.getByRole('link', { name: tr('child.hotline.link'), exact: true }).getAttribute('href'), node.config.prevention.childHotlineUrl);
 
+        const privacy = await load(page, () => page.locator('footer').getByRole('link', { name: tr('footer.privacy.link'), exact: true }).click());
+        assert.equal(new URL(privacy.url).pathname, '/privacy');
+        await assertPublicPage('privacy', privacy, 200);
+        assert.equal(await heading(page), tr('privacy.title'));
+        const periodOf = (type: (typeof INCIDENT_TYPES)[number]) =>
+          page.locator('table.retention tbody tr').filter({ has: page.getByRole('rowheader', { name: tr(`type.${type}`), exact: true }) }).locator('td').innerText();
+        assert.equal(await periodOf('phishing'), tr('privacy.keep.years', { count: 1 }));
+        assert.equal(await periodOf('online-fraud'), tr('privacy.keep.years', { count: 2 }));
+        assert.equal(await page.locator('table.retention tbody tr').count(), INCIDENT_TYPES.length);
+        assert.equal(await page.getByRole('link', { name: tr('privacy.rights.link'), exact: true }).getAttribute('href'), '/report/status');
+
         const missing = await load(page, () => page.goto(`${node.url}/report/no-such-type`));
         await assertPublicPage('not-found', missing, 404);
         assert.equal(await heading(page), tr('error.title'));
@@ -234,7 +251,13 @@ describe('the public reporting portal in a browser without JavaScript', { skip }
         assert.ok(await page.getByRole('radio', { name: tr('channel.email'), exact: true }).isChecked());
         await tabTo(page, labelled(page, tr, 'ident.url'));
         await page.keyboard.type('www.sofa-bargains.example/checkout/');
-        await tabTo(page, page.getByRole('button', { name: tr('form.submit'), exact: true }));
+        // On to the button, never through the box for scripts.
+        const send = page.getByRole('button', { name: tr('form.submit'), exact: true });
+        for (let presses = 0; (await send.and(page.locator(':focus')).count()) === 0; presses += 1) {
+          assert.ok(presses < 40, 'the button was not reached');
+          await page.keyboard.press('Tab');
+          assert.ok(!(await isFocused(page, '#f-homepage')), 'the hidden box took the focus');
+        }
         const receipt = await load(page, () => page.keyboard.press('Enter'));
         assert.equal(receipt.status, 201, receipt.body.toString().slice(0, 300));
         assert.equal(await heading(page), tr('done.title'));
@@ -249,7 +272,7 @@ describe('the public reporting portal in a browser without JavaScript', { skip }
           [reference],
         );
         assert.deepEqual(rows.map((row) => ({ ...row, amount_lost: Number(row.amount_lost) })), [
-          { incident_type: 'online-fraud', amount_lost: 1200.5, currency: 'EUR', contact_channel: 'email', locale, normalised: 'sofa-bargains.example/checkout' },
+          { incident_type: 'online-fraud', amount_lost: 1200.5, currency: 'EUR', contact_channel: 'email', locale, normalised: 'https://www.sofa-bargains.example/checkout/' },
         ]);
 
         await tabTo(page, page.getByRole('link', { name: tr('done.follow'), exact: true }));
@@ -316,6 +339,8 @@ describe('the public reporting portal in a browser without JavaScript', { skip }
         assert.equal(await overflow(page), 0, `the status page with an addition in ${locale}`);
         await page.goto(`${node.url}/report/child-abuse`);
         assert.equal(await overflow(page), 0, `the child abuse page in ${locale}`);
+        await page.goto(`${node.url}/privacy`);
+        assert.equal(await overflow(page), 0, `the privacy notice in ${locale}`);
       }, { viewport: { width: 320, height: 640 } });
     }
   });

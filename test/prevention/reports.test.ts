@@ -123,23 +123,50 @@ describe('public reports through the API: submit, follow, triage, answer, withdr
   });
 
   test('the queue links reports that name the same criminal, however each reporter wrote it', async () => {
-    const first = (await anyone.post('/api/v1/prevention/reports', { type: 'romance-scam', whatHappened: 'He asked for money for a plane ticket.', identifiers: [{ kind: 'phone', value: '00 44 7700 900123' }, { kind: 'email', value: 'Captain.John@Mail.example' }] })).body.reference;
-    const second = (await anyone.post('/api/v1/prevention/reports', { type: 'crypto-scam', whatHappened: 'Invested in a fake platform he recommended.', identifiers: [{ kind: 'email', value: 'captain.john@mail.example' }, { kind: 'wallet', value: 'bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq' }] })).body.reference;
-    const third = (await anyone.post('/api/v1/prevention/reports', { type: 'romance-scam', whatHappened: 'Same man, other name.', identifiers: [{ kind: 'phone', value: '+447700900123' }] })).body.reference;
-    const lone = (await anyone.post('/api/v1/prevention/reports', { type: 'phishing', whatHappened: 'A fake parcel SMS.', identifiers: [{ kind: 'phone', value: '+447700900999' }] })).body.reference;
+    const post = async (report: object) => {
+      const sent = await anyone.post('/api/v1/prevention/reports', report);
+      assert.equal(sent.status, 201, sent.text);
+      return sent.body.reference as string;
+    };
+    const first = await post({ type: 'romance-scam', whatHappened: 'He asked for money for a plane ticket.', identifiers: [{ kind: 'phone', value: '00 44 7400 123456' }, { kind: 'email', value: 'Captain.John@Mail.example' }, { kind: 'iban', value: 'FR76 3000 6000 0112 3456 7890 189' }] });
+    const second = await post({ type: 'crypto-scam', whatHappened: 'Invested in a fake platform he recommended.', identifiers: [{ kind: 'email', value: 'captain.john@mail.example' }, { kind: 'wallet', value: 'bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq' }] });
+    const third = await post({ type: 'romance-scam', whatHappened: 'Same man, other name.', identifiers: [{ kind: 'phone', value: '+447400123456' }] });
+    const fourth = await post({ type: 'online-fraud', whatHappened: 'I paid a deposit for a flat that does not exist.', identifiers: [{ kind: 'iban', value: 'fr76-3000-6000-0112-3456-7890-189' }] });
+    const lone = await post({ type: 'phishing', whatHappened: 'A fake parcel SMS.', identifiers: [{ kind: 'phone', value: '+447400123999' }, { kind: 'iban', value: 'DE89 3704 0044 0532 0130 00' }] });
 
     const queue = await analyst.get('/api/v1/prevention/reports?limit=500');
     assert.equal(queue.status, 200, queue.text);
     const linked = Object.fromEntries(queue.body.items.map((item: { reference: string; linked: number }) => [item.reference, item.linked]));
-    assert.deepEqual([linked[first], linked[second], linked[third], linked[lone]], [2, 1, 1, 0]);
+    assert.deepEqual([linked[first], linked[second], linked[third], linked[fourth], linked[lone]], [3, 1, 1, 1, 0]);
 
     const report = await analyst.get(`/api/v1/prevention/reports/${first}`);
     assert.equal(report.status, 200, report.text);
-    assert.deepEqual(report.body.linked.map((other: { reference: string }) => other.reference).sort(), [second, third].sort());
-    const phone = report.body.identifiers.find((identifier: { kind: string }) => identifier.kind === 'phone');
-    assert.deepEqual([phone.value, phone.normalised, phone.alsoIn], ['00 44 7700 900123', '+447700900123', [third]]);
-    const sharedWithSecond = report.body.linked.find((other: { reference: string }) => other.reference === second).shared;
-    assert.deepEqual(sharedWithSecond, [{ kind: 'email', normalised: 'captain.john@mail.example' }]);
+    assert.deepEqual(report.body.linked.map((other: { reference: string }) => other.reference).sort(), [second, third, fourth].sort());
+    const identifier = (kind: string) => report.body.identifiers.find((one: { kind: string }) => one.kind === kind);
+    assert.deepEqual([identifier('phone').value, identifier('phone').normalised, identifier('phone').alsoIn], ['00 44 7400 123456', '+447400123456', [third]]);
+    assert.deepEqual([identifier('iban').value, identifier('iban').normalised, identifier('iban').alsoIn], ['FR76 3000 6000 0112 3456 7890 189', 'FR7630006000011234567890189', [fourth]]);
+    const sharedWith = (reference: string) => report.body.linked.find((other: { reference: string }) => other.reference === reference).shared;
+    assert.deepEqual(sharedWith(second), [{ kind: 'email', normalised: 'Captain.John@mail.example' }]);
+    assert.deepEqual(sharedWith(fourth), [{ kind: 'iban', normalised: 'FR7630006000011234567890189' }]);
+    // The keys are the platform's: a case naming the same IBAN or phone finds these reports.
+    const { rows } = await node.database.db.query<{ match_key: string }>(
+      'SELECT DISTINCT i.match_key FROM report_identifiers i JOIN reports r ON r.id = i.report_id WHERE r.reference = ANY($1) ORDER BY 1', [[first, third, fourth]],
+    );
+    assert.deepEqual(rows.map((row) => row.match_key), ['email:captain.john@mail.example', 'iban:FR7630006000011234567890189', 'phone:+447400123456']);
+  });
+
+  test('an IBAN or a phone number that is not one is refused, told why, and nothing is stored', async () => {
+    const count = async () => (await node.database.db.query('SELECT 1 FROM reports')).rows.length;
+    const before_ = await count();
+    const refused = await anyone.post('/api/v1/prevention/reports', {
+      type: 'online-fraud', whatHappened: 'x',
+      identifiers: [{ kind: 'iban', value: 'GB34 BUKB 2020 1555 5555 55' }, { kind: 'iban', value: 'GB33 BUKB 2020 1555 5555 5' }, { kind: 'phone', value: '020 7946 0958' }],
+    });
+    assert.equal(refused.status, 400);
+    assert.deepEqual(refused.body.errors.map((error: { pointer: string }) => error.pointer), ['/identifiers/0/value', '/identifiers/1/value', '/identifiers/2/value']);
+    assert.match(refused.body.errors[1].detail, /an IBAN that starts with .?GB.? has 22/);
+    assert.match(refused.body.errors[2].detail, /country code/);
+    assert.equal(await count(), before_);
   });
 
   test('the queue filters by type, severity and status, the most serious first', async () => {
@@ -242,5 +269,57 @@ describe('submissions are limited per network address', () => {
     } finally {
       await node.close();
     }
+  });
+});
+
+describe('the hidden box of the report form', () => {
+  let node: TestNode;
+  before(async () => {
+    node = await startTestNode({ prevention: { reportsPerHour: 1000 } });
+  });
+  after(() => node.close());
+
+  const count = async () => (await node.database.db.query<{ n: number }>('SELECT (SELECT count(*) FROM reports) + (SELECT count(*) FROM report_identifiers) AS n')).rows[0]!.n;
+  const postForm = (fields: Record<string, string>) =>
+    fetch(`${node.url}/report/online-fraud`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'accept-language': 'fr' }, body: new URLSearchParams(fields) });
+  const codesOf = (page: string) => [...page.matchAll(/<code class="reference" dir="ltr">([^<]+)<\/code>/g)].map((match) => match[1]!);
+
+  test('is on the form, out of sight, out of reach of the keyboard and of screen readers, and never filled by the browser', async () => {
+    const page = await (await fetch(`${node.url}/report/online-fraud`)).text();
+    const box = /<div class="extra-field" aria-hidden="true"><label for="f-homepage">[^<]+<\/label>\s*<input id="f-homepage" name="homepage" type="text" value="" tabindex="-1" autocomplete="off"><\/div>/.exec(page);
+    assert.ok(box, 'the hidden box as it should be');
+    const css = await (await fetch(`${node.url}/assets/report.css`)).text();
+    assert.match(css, /\.extra-field \{ position: absolute; width: 1px; height: 1px;[^}]*clip-path: inset\(50%\)/);
+  });
+
+  test('a report that fills it is answered exactly as one that does not, with codes that open nothing, and is not stored', async () => {
+    const before_ = await count();
+    const report = { what: 'Un faux site de meubles a pris mon argent.', iban: 'GB33 BUKB 2020 1555 5555 55', contactEmail: 'bot@example.org' };
+    const bot = await postForm({ ...report, homepage: 'https://cheap-pills.example' });
+    const botPage = await bot.text();
+    assert.equal(bot.status, 201, botPage.slice(0, 300));
+    assert.equal(bot.headers.get('cache-control'), 'no-store');
+    assert.equal(await count(), before_, 'nothing was stored');
+    const [reference, accessCode] = codesOf(botPage);
+    assert.match(reference ?? '', /^ENT-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]$/);
+    assert.match(accessCode ?? '', /^([0-9A-Z]{4}-){6}[0-9A-Z]{3}$/);
+    const follow = await fetch(`${node.url}/report/status`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ reference: reference!, accessCode: accessCode! }) });
+    await follow.arrayBuffer();
+    assert.equal(follow.status, 403, 'the codes open nothing');
+    assert.ok(node.logs.some((line) => line.includes('filled the hidden box')), 'the node says it, in its log');
+
+    // The same report without the box filled (or with only spaces in it) is stored, and its page differs only by its codes.
+    const person = await postForm({ ...report, homepage: '  ' });
+    const personPage = await person.text();
+    assert.equal(person.status, 201);
+    assert.equal(await count(), before_ + 2, 'the report and its IBAN');
+    const mask = (page: string) => codesOf(page).reduce((text, code) => text.replaceAll(code, 'CODE'), page);
+    assert.equal(mask(botPage), mask(personPage));
+  });
+
+  test('a report that fills it but fails the checks is refused as any other', async () => {
+    const bot = await postForm({ what: '', homepage: 'x' });
+    await bot.arrayBuffer();
+    assert.equal(bot.status, 400);
   });
 });

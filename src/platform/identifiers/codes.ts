@@ -8,7 +8,12 @@
 
 /** The kinds of identifier an investigator can put in a case or a request. */
 export const IDENTIFIER_KINDS = ['account', 'email', 'phone', 'ip', 'url', 'domain', 'wallet'] as const;
-export type IdentifierKind = (typeof IDENTIFIER_KINDS)[number];
+/**
+ * Every kind the checks know: the case kinds and bank accounts (IBAN), which the public portal
+ * takes. Cases and requests take IBANs once their forms name the kind in the six languages.
+ */
+export const ALL_IDENTIFIER_KINDS = [...IDENTIFIER_KINDS, 'iban'] as const;
+export type IdentifierKind = (typeof ALL_IDENTIFIER_KINDS)[number];
 
 /** Wallet chains whose addresses are checked (`other` is kept as written and flagged unverified). */
 export const WALLET_CHAINS = ['bitcoin', 'ethereum', 'erc20', 'tron', 'litecoin', 'other'] as const;
@@ -80,6 +85,11 @@ export const IDENTIFIER_PROBLEM_CODES = [
   'wallet-bad-witness-program', // bad padding in the 5-to-8-bit conversion
   'wallet-mixed-case', // bech32 must be all lower or all upper case
   'wallet-wrong-chain', // valid, but for another chain; params: detected
+  // iban
+  'iban-country-unknown', // the first two letters are no country that uses IBANs; params: country
+  'iban-bad-length', // params: country, length, expected
+  'iban-bad-format', // a character where the country's format has none, or no check digits
+  'iban-bad-checksum', // the mod-97 check (or the country's own) fails: a character is wrong or two are swapped
 ] as const;
 export type IdentifierProblemCode = (typeof IDENTIFIER_PROBLEM_CODES)[number];
 
@@ -140,6 +150,14 @@ export function cleanText(raw: unknown, max: number, field: IdentifierField = 'v
   if (text === '') return problem('value-missing', field);
   if (text.length > max) return problem('value-too-long', field, { max });
   return accepted(text);
+}
+
+/** Arabic-Indic, Persian and full-width digits as ASCII digits: people type the digits of their keyboard. */
+export function asciiDigits(text: string): string {
+  return text
+    .normalize('NFKC')
+    .replace(/[\u0660-\u0669]/g, (d) => String(d.charCodeAt(0) - 0x0660))
+    .replace(/[\u06f0-\u06f9]/g, (d) => String(d.charCodeAt(0) - 0x06f0));
 }
 
 /** Drops whitespace and invisible characters at both ends. */

@@ -1,6 +1,7 @@
 /**
- * Identifiers that investigators put in cases and requests: validated, normalised, and given a
- * match key so the same account, address or number is found again in other cases (deconfliction).
+ * Identifiers that investigators put in cases and requests, and that victims put in reports from
+ * the public: validated, normalised, and given a match key so the same account, address, number
+ * or bank account is found again in other cases and reports (deconfliction, linked reports).
  *
  *   const checked = checkIdentifier({ kind: 'phone', value: '020 7946 0958', defaultRegion: 'GB' });
  *   if (checked.ok) save(checked.value, matchKey(checked.value));
@@ -15,16 +16,18 @@ import {
   type IdentifierProblem,
   type IdentifierWarningCode,
   type WalletChain,
-  IDENTIFIER_KINDS,
+  ALL_IDENTIFIER_KINDS,
   accepted,
   cleanText,
   problem,
 } from './codes.ts';
 import { type Domain, type Email, type IpAddress, type Url, checkDomain, checkEmail, checkIp, checkUrl, emailMatchKey, localObservedAt, urlMatchKey } from './network.ts';
+import { type Iban, checkIban } from './iban.ts';
 import { type Phone, checkPhone } from './phone.ts';
-import { type Wallet, checkWallet, walletMatchKey } from './wallets.ts';
+import { type Wallet, checkWallet, checkWalletAddress as checkWalletAddressOnAnyChain, walletMatchKey } from './wallets.ts';
 
 export {
+  ALL_IDENTIFIER_KINDS,
   IDENTIFIER_FIELDS,
   IDENTIFIER_KINDS,
   IDENTIFIER_PROBLEM_CODES,
@@ -38,9 +41,11 @@ export {
   type IdentifierWarningCode,
   type WalletChain,
   type WalletFormat,
+  asciiDigits,
 } from './codes.ts';
 export { type Domain, type Email, type IpAddress, type Url, refang } from './network.ts';
-export type { Phone } from './phone.ts';
+export type { Iban } from './iban.ts';
+export { type Phone, isPhoneRegion } from './phone.ts';
 export { type Wallet, toEip55 } from './wallets.ts';
 
 /** An account on a platform: the service as a lower-case name, the handle as written. */
@@ -52,7 +57,7 @@ export interface Account {
   value: string;
 }
 
-export type NormalisedIdentifier = Account | Email | Phone | IpAddress | Url | Domain | Wallet;
+export type NormalisedIdentifier = Account | Email | Phone | IpAddress | Url | Domain | Wallet | Iban;
 
 /** What a form or an API body gives. `value` is the identifier itself (the handle for an account). */
 export type IdentifierInput =
@@ -62,7 +67,8 @@ export type IdentifierInput =
   | { kind: 'ip'; value: string; /** RFC 3339 with an offset or Z: required. */ observedAt?: string; port?: number | string }
   | { kind: 'url'; value: string }
   | { kind: 'domain'; value: string }
-  | { kind: 'wallet'; chain: WalletChain; value: string; /** For chain `other`: which network. */ network?: string };
+  | { kind: 'wallet'; chain: WalletChain; value: string; /** For chain `other`: which network. */ network?: string }
+  | { kind: 'iban'; value: string };
 
 export type IdentifierCheck = { ok: true; value: NormalisedIdentifier; warnings: IdentifierWarningCode[] } | { ok: false; reason: IdentifierProblem };
 
@@ -78,7 +84,7 @@ function checkAccount(input: { service?: unknown; value?: unknown }): Checked<Ac
   return accepted({ kind: 'account', service: service.value.toLowerCase().replace(/\s+/gu, ' '), value: handle.value });
 }
 
-const isKind = (value: unknown): value is IdentifierKind => typeof value === 'string' && (IDENTIFIER_KINDS as readonly string[]).includes(value);
+const isKind = (value: unknown): value is IdentifierKind => typeof value === 'string' && (ALL_IDENTIFIER_KINDS as readonly string[]).includes(value);
 
 /** Validates and normalises one identifier. Accepts anything at run time and never throws. */
 export function checkIdentifier(input: IdentifierInput): IdentifierCheck {
@@ -103,9 +109,24 @@ export function checkIdentifier(input: IdentifierInput): IdentifierCheck {
         return checkDomain(fields);
       case 'wallet':
         return checkWallet(fields);
+      case 'iban':
+        return checkIban(fields);
     }
   } catch {
     // A library surprised us: refuse the input rather than fail the request.
+    return problem('input-invalid', 'value');
+  }
+}
+
+/**
+ * A wallet address whose chain the person does not know (a victim who was told "send it here"):
+ * checked on the chain its form and checksum prove, or kept as chain `other` when it claims none
+ * of the chains checked here. Never throws.
+ */
+export function checkWalletAddress(value: unknown): IdentifierCheck {
+  try {
+    return checkWalletAddressOnAnyChain({ value });
+  } catch {
     return problem('input-invalid', 'value');
   }
 }
@@ -131,6 +152,8 @@ export function matchKey(identifier: NormalisedIdentifier): string {
       return `domain:${identifier.value}`;
     case 'wallet':
       return walletMatchKey(identifier);
+    case 'iban':
+      return `iban:${identifier.value}`;
   }
 }
 

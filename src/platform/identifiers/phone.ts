@@ -15,6 +15,9 @@ export interface Phone {
   extension?: string;
 }
 
+/** Whether national numbers of this region (ISO 3166-1 alpha-2) can be read: it has a number plan in the metadata. */
+export const isPhoneRegion = (region: string): boolean => /^[A-Z]{2}$/.test(region) && isSupportedCountry(region);
+
 export function checkPhone(input: { value?: unknown; defaultRegion?: unknown }): Checked<Phone> {
   const cleaned = cleanText(input.value, 64);
   if (!cleaned.ok) return cleaned;

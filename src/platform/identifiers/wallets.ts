@@ -242,6 +242,49 @@ export function checkWallet(input: { chain?: unknown; value?: unknown; network?:
   return accepted({ kind: 'wallet', chain, value: checked.value.address, format: checked.value.format }, [...warnings, ...checked.warnings]);
 }
 
+/** The chains tried, in this order, for an address given without its chain ("3…" is bitcoin's before litecoin's). */
+const DETECTED: readonly Exclude<WalletChain, 'other' | 'erc20'>[] = ['bitcoin', 'ethereum', 'tron', 'litecoin'];
+/** What an address of a chain not checked here must at least look like (Solana, XRP, Monero…). */
+const ANY_ADDRESS = /^[A-Za-z0-9:_.-]{20,128}$/;
+
+/** The chain an address claims by its look alone, before any checksum: its prefix, or its base58 version character. */
+function claimedChain(text: string): Exclude<WalletChain, 'other' | 'erc20'> | undefined {
+  const lower = text.toLowerCase();
+  if (/^0x/.test(lower)) return 'ethereum';
+  if (/^(?:bc|tb|bcrt)1/.test(lower)) return 'bitcoin';
+  if (/^(?:ltc|tltc|rltc)1/.test(lower)) return 'litecoin';
+  // base58check of a version byte and a 20-byte hash: 26 to 35 characters.
+  if (!BASE58_ALPHABET.test(text) || text.length < 26 || text.length > 35) return undefined;
+  if (text.startsWith('T')) return 'tron';
+  if (/^[13]/.test(text)) return 'bitcoin';
+  if (/^[LM]/.test(text)) return 'litecoin';
+  return undefined;
+}
+
+/**
+ * An address given without its chain, as a victim has it: checked on the first chain whose
+ * checks it passes. One that claims a chain by its look but fails that chain's checks is refused
+ * with that chain's reason (a typo); one that claims none is kept as chain `other`, unverified, if
+ * it looks like an address at all.
+ */
+export function checkWalletAddress(input: { value?: unknown }): Checked<Wallet> {
+  for (const chain of DETECTED) {
+    const checked = checkWallet({ chain, value: input.value });
+    if (checked.ok) return checked;
+  }
+  const raw = typeof input.value === 'string' ? input.value : undefined;
+  if (raw !== undefined && raw.length > 4096) return problem('value-too-long', 'value', { max: 256 });
+  const cleaned = cleanText(raw === undefined ? raw : squeeze(raw).text, 256);
+  if (!cleaned.ok) return cleaned;
+  const claimed = claimedChain(cleaned.value);
+  if (claimed) return checkWallet({ chain: claimed, value: input.value });
+  if (!ANY_ADDRESS.test(cleaned.value)) {
+    const allowed = (c: string) => /^[A-Za-z0-9:_.-]$/.test(c);
+    return [...cleaned.value].every(allowed) ? problem('wallet-bad-length') : problem('wallet-bad-format', 'value', badCharacter(cleaned.value, allowed));
+  }
+  return checkWallet({ chain: 'other', value: input.value });
+}
+
 /** The address as deconfliction compares it: erc20 and ethereum are the same account. */
 export function walletMatchKey(wallet: Wallet): string {
   switch (wallet.chain) {
