@@ -20,6 +20,25 @@ export const DEMO_NODES = [
   { nodeId: 'provider', displayName: 'Example service provider', state: 'XB', kind: 'service_provider' },
 ] as const;
 
+/**
+ * What each demo node publishes of its State's requirements (sample data, like the States): State B
+ * lets foreign authorities order subscriber information straight from its provider and wants to be
+ * told; the provider keeps data for a limited time; every 24/7 point publishes the number a provider
+ * calls back to confirm an emergency request.
+ */
+const DEMO_PROFILES: Record<string, Record<string, unknown>> = {
+  'a-247': { languages: ['en', 'fr'], kinds: { preservation: { requiredFacts: [], acknowledgeWithinHours: 24 } }, contact: '24/7 desk of State A: +000 100 247 (sample)' },
+  'b-247': {
+    languages: ['en', 'fr', 'es'], kinds: { preservation: { requiredFacts: ['provider'], maxPeriodDays: 366, acknowledgeWithinHours: 12 } },
+    contact: '24/7 desk of State B: +000 200 247 (sample)',
+  },
+  'b-central': { languages: ['en', 'fr'], kinds: { mla: { requiredFacts: ['proportionality'] } }, contact: 'Central authority of State B, office hours (sample)' },
+  provider: {
+    languages: ['en'], kinds: { disclosure: { requiredFacts: [], maxPeriodDays: 366 } }, directDisclosure: ['subscriber'], notifyOn: ['subscriber'], notifyNode: 'b-central',
+    retentionDays: { subscriber: 3650, traffic: 365, content: 180 }, contact: 'Law-enforcement response team (sample)',
+  },
+};
+
 /** Every demo account has this password: a demonstration, never a deployment. */
 export const DEMO_PASSWORD = 'entraide-demo';
 const FIRST_PORT = 4100;
@@ -64,6 +83,16 @@ function spawnNode(node: DemoNode, logDir: string): ChildProcess {
   return child;
 }
 
+/** The node's sample requirements, published once: a restart keeps the version published. */
+async function publishProfile(node: DemoNode, token: string): Promise<void> {
+  const requirements = DEMO_PROFILES[node.nodeId];
+  if (!requirements) return;
+  const current = await call(`${node.url}/api/v1/requests/profile`, { token });
+  if (current.ok && ((await current.json()) as { version: number }).version > 0) return;
+  const published = await call(`${node.url}/api/v1/requests/profile`, { method: 'PUT', token, json: requirements });
+  if (!published.ok) throw new Error(`cannot publish the requirements of ${node.nodeId}: ${await published.text()}`);
+}
+
 /** Accounts for every role and mutual trust; on a restart everything is already there (409) and kept. */
 async function seed(nodes: DemoNode[]): Promise<void> {
   const tokens = new Map<string, string>();
@@ -78,6 +107,7 @@ async function seed(nodes: DemoNode[]): Promise<void> {
       });
       if (!created.ok && created.status !== 409) throw new Error(`cannot create ${role} on ${node.nodeId}: ${await created.text()}`);
     }
+    await publishProfile(node, token);
   }));
   const fingerprints = new Map<string, string>();
   for (const node of nodes) {

@@ -41,6 +41,11 @@ describe('the demo federation that npm start brings up', { skip: Boolean(process
       assert.deepEqual(peers.sort(), DEMO_NODES.map((n) => n.nodeId).filter((id) => id !== 'a-police').sort());
       await new Api('http://127.0.0.1:4106').login('provider-responder', DEMO_PASSWORD);
 
+      // Each node publishes its State's (sample) requirements, which peers fetch signed.
+      const investigator = await new Api('http://127.0.0.1:4100').login('investigator', DEMO_PASSWORD);
+      const provider = (await investigator.get('/api/v1/requests/profiles/provider')).body;
+      assert.deepEqual([provider.version, provider.directDisclosure, provider.notifyNode], [1, ['subscriber'], 'b-central']);
+
       // A message from State A's police reaches the provider, with its receipt.
       const { msgId } = (await police.post('/api/v1/federation/peers/provider/ping')).body;
       for (let i = 0; i < 100; i += 1) {
