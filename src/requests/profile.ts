@@ -99,11 +99,20 @@ export async function publishProfile(tx: Queryable, requirements: Requirements):
 
 export const signProfile = (federation: Federation, profile: Profile) => signStatement(federation.keys, PROFILE_TYP, profile);
 
+/** How long a profile fetched for reading (a draft's check on its page) is reused before it is fetched again. */
+export const PROFILE_READ_FRESHNESS_MS = 5 * 60_000;
+
 /**
  * A peer's profile: fetched from the peer and checked against its trusted key, kept for when the
- * peer cannot be reached; the copy kept is used only if the fetch fails.
+ * peer cannot be reached; the copy kept is used only if the fetch fails. With `reuseWithinMs`, a copy
+ * fetched that recently is used without asking the peer: pages that show a draft's check need not
+ * wait on a peer each time, while a request that leaves is checked against the profile of the moment.
  */
-export async function peerProfile(db: Queryable, nodeId: string, url: string): Promise<Profile> {
+export async function peerProfile(db: Queryable, nodeId: string, url: string, reuseWithinMs = 0): Promise<Profile> {
+  if (reuseWithinMs > 0) {
+    const { rows } = await db.query<{ profile: Profile }>('SELECT profile FROM peer_profiles WHERE node_id = $1 AND fetched_at > now() - make_interval(secs => $2)', [nodeId, reuseWithinMs / 1000]);
+    if (rows[0]) return rows[0].profile;
+  }
   try {
     const response = await fetch(`${url.replace(/\/$/, '')}${PROFILE_PATH}`, { signal: AbortSignal.timeout(5000) });
     if (!response.ok) throw new Error(`${response.status}`);

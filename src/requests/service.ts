@@ -13,7 +13,7 @@ import { type Applied, type RequestRow, childrenOf, findRequest, insertRequest, 
 import { fieldProblems, type FieldProblem } from './field-problems.ts';
 import { checkIdentifiers } from './identifiers.ts';
 import { type CaseRow, findCase } from './cases.ts';
-import { type Profile, peerProfile } from './profile.ts';
+import { PROFILE_READ_FRESHNESS_MS, type Profile, peerProfile } from './profile.ts';
 import { type LegalBasis, chooseBasis } from './legal-basis.ts';
 import { type Findings, checkAgainstProfile } from './requirements.ts';
 import type { IdentifierInput } from '../platform/identifiers/index.ts';
@@ -221,13 +221,14 @@ export class Requests {
   }
 
   /** An active peer's requirements; none for a node that is not one (the step then refuses it). */
-  private async profileMap(to: string): Promise<Profiles> {
+  private async profileMap(to: string, reuseWithinMs = 0): Promise<Profiles> {
     const peer = await getPeer(this.db, to).catch(() => undefined);
-    return peer?.status === 'active' ? new Map([[to, await peerProfile(this.db, to, peer.url)]]) : new Map();
+    return peer?.status === 'active' ? new Map([[to, await peerProfile(this.db, to, peer.url, reuseWithinMs)]]) : new Map();
   }
 
+  /** For reading only: a recently fetched copy will do. */
   private async profileOf(nodeId: string): Promise<Profile> {
-    const profile = (await this.profileMap(nodeId)).get(nodeId);
+    const profile = (await this.profileMap(nodeId, PROFILE_READ_FRESHNESS_MS)).get(nodeId);
     if (!profile) throw new HttpProblem(422, 'unknown-recipient', `${nodeId} is not an active peer of this node`);
     return profile;
   }

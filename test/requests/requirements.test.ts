@@ -117,13 +117,25 @@ describe("a request is checked against the requirements the receiving node publi
     assert.equal((await notAdmin.call('PUT', '/api/v1/requests/profile', B_REQUIREMENTS)).status, 403);
   });
 
+  test("a draft's check reuses the requirements fetched in the last minutes; asking for the profile fetches it afresh", async () => {
+    const id = (await officer.post('/api/v1/requests', { kind: 'preservation', executor: 'b-247', fields: DEFECTIVE })).body.id;
+    assert.equal((await officer.get(`/api/v1/requests/${id}/check`)).body.profileVersion, 1);
+    const stricter = { ...B_REQUIREMENTS, kinds: { preservation: { ...B_REQUIREMENTS.kinds.preservation, requiredFacts: ['caseReference', 'link', 'provider'] } } };
+    assert.equal((await b.admin.call('PUT', '/api/v1/requests/profile', stricter)).status, 200);
+    assert.equal((await officer.get(`/api/v1/requests/${id}/check`)).body.profileVersion, 1, 'the copy fetched a moment ago is reused');
+    assert.equal((await officer.get('/api/v1/requests/profiles/b-247')).body.version, 2);
+    const checked = (await officer.get(`/api/v1/requests/${id}/check`)).body;
+    assert.equal(checked.profileVersion, 2);
+    assert.ok(checked.problems.some((p: any) => p.field === '/provider' && p.problem === 'fact-required'));
+  });
+
   test('when the receiving node cannot be reached, the requirements last verified still apply', async () => {
     await officer.get('/api/v1/requests/profiles/b-247');
     await b.node.close();
     const id = (await officer.post('/api/v1/requests', { kind: 'preservation', executor: 'b-247', fields: DEFECTIVE })).body.id;
     const checked = await officer.get(`/api/v1/requests/${id}/check`);
     assert.equal(checked.status, 200, checked.text);
-    assert.equal(checked.body.profileVersion, 1);
+    assert.equal(checked.body.profileVersion, 2);
     assert.ok(checked.body.problems.length > 0);
   });
 });
