@@ -3,10 +3,13 @@
  * in the same run (a bare Fastify route; raw scrypt at the login's cost and concurrency), then
  * messages between two federated nodes (bench/federation.ts: beside the cryptography alone and a
  * bare INSERT), on PGlite and, when DATABASE_URL is set, on the PostgreSQL server.
- * BENCH_ONLY=foundation or BENCH_ONLY=federation runs one part alone. See bench/README.md.
+ * Then requests (bench/requests.ts): drafts checked against a requirement profile, beside TypeBox's
+ * Value.Check, and expedited preservation across three nodes, beside the bare federation round trip
+ * of the same hops. BENCH_ONLY=foundation, federation or requests runs one part alone. See bench/README.md.
  */
 import { availableParallelism, cpus, loadavg, platform, release as osRelease, totalmem } from 'node:os';
 import { benchFederation, describeDelivery, describeQueueing, federationSettings } from './federation.ts';
+import { benchDraftChecks, benchPreservation, describeRequests, requestsSettings } from './requests.ts';
 import {
   checkFailures, closeAll, keep, latencyRatio, ms, notes, num, pct, printTable, progress, ratio, release, row, rps, section,
 } from './report.ts';
@@ -17,8 +20,8 @@ import {
 
 const settings = benchSettings();
 const only = process.env.BENCH_ONLY ?? '';
-if (!['', 'foundation', 'federation'].includes(only)) throw new Error('BENCH_ONLY must be "foundation" or "federation" (unset: both)');
-const parts = { foundation: only !== 'federation', federation: only !== 'foundation' };
+if (!['', 'foundation', 'federation', 'requests'].includes(only)) throw new Error('BENCH_ONLY must be "foundation", "federation" or "requests" (unset: all three)');
+const parts = { foundation: only === '' || only === 'foundation', federation: only === '' || only === 'federation', requests: only === '' || only === 'requests' };
 const probe = new ScryptProbe();
 const S = settings.seconds;
 
@@ -170,15 +173,19 @@ async function main() {
         `A message's latency runs from the commit of its transaction to the storing of its receipt, both seen in this process.`,
     );
   }
+  if (parts.requests) console.log(describeRequests(requestsSettings()));
   console.log(`Parts: ${Object.entries(parts).filter(([, on]) => on).map(([part]) => part).join(', ')} (BENCH_ONLY). Engines: ${engines.join(', ')}${settings.databaseUrl ? '' : ' (set DATABASE_URL to add a PostgreSQL server)'}.`);
   if (loadAtStart > cores / 2) {
     console.log(`Warning: the machine was already busy (load ${num(loadAtStart)} on ${cores} cores): figures will be low and noisy.`);
   }
   console.log('');
 
-  const runs = engines.flatMap((engine) => [
+  const runs: { engine: string; part: string; run: () => Promise<void> }[] = engines.flatMap((engine, index) => [
     ...(parts.foundation ? [{ engine, part: 'foundation', run: () => benchEngine(engine) }] : []),
     ...(parts.federation ? [{ engine, part: 'federation', run: () => benchFederation(engine, settings) }] : []),
+    // The draft checks use no database: measured once, before the first engine's round trips.
+    ...(parts.requests && index === 0 ? [{ engine: 'in process', part: 'requests (drafts)', run: () => benchDraftChecks() }] : []),
+    ...(parts.requests ? [{ engine, part: 'requests', run: () => benchPreservation(engine, settings) }] : []),
   ]);
   for (const { engine, part, run } of runs) {
     if (interrupted) break;

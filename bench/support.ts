@@ -17,7 +17,7 @@ import { hashPassword } from '../src/identity/passwords.ts';
 import { insertUser } from '../src/identity/users.ts';
 import { buildApp } from '../src/node/app.ts';
 import { MIGRATIONS } from '../src/node/migrations.ts';
-import { type NodeConfig, loadConfig } from '../src/platform/config.ts';
+import { type ConfigOverrides, type NodeConfig, loadConfig } from '../src/platform/config.ts';
 import type { Database, Queryable, QueryResult } from '../src/platform/db/database.ts';
 import type { Federation } from '../src/federation/service.ts';
 import { addPeer, fetchPeerMetadata } from '../src/federation/trust.ts';
@@ -226,7 +226,8 @@ export async function startBenchNode(engine: Engine, settings: BenchSettings): P
   }
 }
 
-async function signIn(url: string, credentials: { username: string; password: string }): Promise<string> {
+/** Signs in through the node's API and returns the bearer token. */
+export async function signIn(url: string, credentials: { username: string; password: string }): Promise<string> {
   const response = await fetch(`${url}/api/v1/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -566,12 +567,13 @@ export interface BenchPeer extends Listening {
 
 /**
  * A node of the federation over a fresh migrated database, built as `startNode` does (without
- * accounts: trust is set up directly, below), its database watched by `probe`. Its worker is not started.
+ * accounts: trust is set up directly, below), its database watched by `probe`; `config` overrides
+ * the node's configuration (its kind, its scrypt cost…). Its worker is not started.
  */
 export async function startBenchPeer(
   engine: Engine,
   settings: BenchSettings,
-  options: { nodeId: string; state: string; probe: DbProbe; poolSize?: number; logLevel?: string },
+  options: { nodeId: string; state: string; probe: DbProbe; poolSize?: number; logLevel?: string; config?: ConfigOverrides },
 ): Promise<BenchPeer> {
   const database = await openBenchDatabase(engine, settings, options.poolSize);
   let app: HttpServer | undefined;
@@ -583,6 +585,7 @@ export async function startBenchPeer(
       overrides: {
         nodeId: options.nodeId, displayName: `Benchmark node ${options.nodeId}`, state: options.state,
         host: '127.0.0.1', port, logLevel: (options.logLevel ?? 'warn') as NodeConfig['logLevel'], dataDir: '/nonexistent',
+        ...options.config,
       },
     });
     const built = await buildApp(config, options.probe.wrap(database.db), createLogger(config.logLevel, config.nodeId, process.stderr), `a benchmark secret for ${options.nodeId}`);

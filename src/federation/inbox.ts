@@ -53,6 +53,11 @@ export class Inbox {
     private readonly refreshPeer: (nodeId: string) => Promise<boolean>,
     /** Where peers have put the encrypted attachments of the messages they send. */
     private readonly store: BlobStore,
+    /**
+     * Called once messages are applied and committed: a handler may have queued messages of its own
+     * (an answer passed on to the node a request came from), which should leave now, not at the next poll.
+     */
+    private readonly afterApply: () => void = () => undefined,
   ) {}
 
   on(type: string, handler: MessageHandler): void {
@@ -165,6 +170,7 @@ export class Inbox {
     try {
       const applied = await this.db.transaction((tx) => this.applyInTransaction(tx, batch));
       applied.forEach((outcome, i) => (outcomes[batch[i]!.index] = outcome));
+      this.afterApply();
       return;
     } catch (error) {
       if (batch.length === 1) {
@@ -175,6 +181,7 @@ export class Inbox {
     for (const item of batch) {
       try {
         outcomes[item.index] = (await this.db.transaction((tx) => this.applyInTransaction(tx, [item])))[0]!;
+        this.afterApply();
       } catch (error) {
         outcomes[item.index] = this.refusal(item.envelope, error);
       }

@@ -39,7 +39,7 @@ export class Federation {
     private readonly logger: Logger,
   ) {
     this.store = new BlobStore(config.blobDir);
-    this.inbox = new Inbox(db, () => this.currentKeys, { self: config.nodeId, ...config.federation }, logger, (nodeId) => this.refreshPeer(nodeId), this.store);
+    this.inbox = new Inbox(db, () => this.currentKeys, { self: config.nodeId, ...config.federation }, logger, (nodeId) => this.refreshPeer(nodeId), this.store, () => this.worker.kick());
     this.worker = this.newWorker(DEFAULT_DELIVERY);
     // A message to check that two nodes reach each other; it changes nothing but the inbox.
     this.inbox.on('federation.ping', async () => undefined);
