@@ -275,7 +275,7 @@ interface Person {
 
 /** Where the three nodes' hops go: A → B, B → P, P → B, B → A. */
 type Hop = 0 | 1 | 2 | 3;
-type Variant = 'preservation' | 'bare-at-once' | 'bare-as-preservation';
+type Variant = 'preservation' | 'bare-at-once';
 
 /** A bare round trip in flight: when each hop was applied (committed) on its receiver. */
 interface Trip {
@@ -370,17 +370,13 @@ async function startTrio(engine: Engine, settings: BenchSettings, r: RequestsSet
       const hops: { run: string; hop: Hop }[] = [];
       const outcomes = await applied.run(hops, () => receiveAll(envelopes));
       const at = performance.now();
-      let kick = false;
+      // The node wakes its own worker once a batch is applied: what a handler queued leaves at once.
       for (const { run, hop } of hops) {
         const trip = trips.get(run);
         if (!trip) continue;
         trip.stamps[hop] = at;
         if (hop === 3) trip.done();
-        // People at B and P act through the API, which kicks their node's worker; B passes the
-        // provider's answer up inside its inbox transaction, and nothing kicks its worker then.
-        else if (trip.variant === 'bare-at-once' || hop < 2) kick = true;
       }
-      if (kick) peer.federation.worker.kick();
       for (const wake of waiters.get(peer)!) wake();
       return outcomes;
     };
@@ -656,20 +652,19 @@ export async function benchPreservation(engine: Engine, settings: BenchSettings)
   section(`${a.database.label.replace(/, fresh database\)$/, ', a fresh database per node)')} — preservation A → B → P → B → A`);
   const profiles = new ProfileFetches();
   try {
-    progress(`${engine}: requests: warm-up (2 preservations, capturing their payloads; 3 bare round trips of each kind)…`);
+    progress(`${engine}: requests: warm-up (2 preservations, capturing their payloads; 3 bare round trips)…`);
     await capturePayloads(trio, 0);
     await preservationRoundTrip(trio, await draft(trio), 0);
     for (let i = 0; i < 3; i++) {
       await bareRoundTrip(trio, 'bare-at-once', timeoutMs);
-      await bareRoundTrip(trio, 'bare-as-preservation', timeoutMs);
     }
     await settle(trio, timeoutMs);
     const sizes = trio.bodies.map((body) => JSON.stringify(body).length);
 
-    /* Sequential: the three kinds of round trip take turns, so that all see the same machine. */
+    /* Sequential: preservations and bare round trips take turns, so that all see the same machine. */
     const N = r.roundTrips;
-    progress(`${engine}: requests: ${N} preservation round trips, one at a time, taking turns with ${N} bare round trips of each kind…`);
-    const variants: Variant[] = ['preservation', 'bare-at-once', 'bare-as-preservation'];
+    progress(`${engine}: requests: ${N} preservation round trips, one at a time, taking turns with ${N} bare round trips…`);
+    const variants: Variant[] = ['preservation', 'bare-at-once'];
     profiles.install();
     const runs = new Map<Variant, number[][]>(variants.map((v) => [v, []]));
     const costs = new Map<Variant, Cost>(variants.map((v) => [v, emptyCost()]));
@@ -688,7 +683,6 @@ export async function benchPreservation(engine: Engine, settings: BenchSettings)
     const total = (v: Variant) => summarise(runs.get(v)!.map((s) => s.at(-1)!), { rateBy: 'window', concurrency: 1, seconds: Number.NaN });
     const preserved = total('preservation');
     const atOnce = total('bare-at-once');
-    const asPreservation = total('bare-as-preservation');
     // Until A has applied the confirmation (before the investigator's read): the same end as the bare hops'.
     const toApplied = summarise(runs.get('preservation')!.map((s) => s[6]!), { rateBy: 'window', concurrency: 1, seconds: Number.NaN });
 
@@ -762,12 +756,6 @@ export async function benchPreservation(engine: Engine, settings: BenchSettings)
       `bare federation, the same 4 hops, each passed on at once: ${ms(atOnce)}`,
       latencyRatio(toApplied, atOnce),
     );
-    row(
-      "… beside bare hops woken as the preservation's are (B's last hop waits for its worker's idle poll)",
-      ms(preserved),
-      `bare federation, B's last hop not kicked: ${ms(asPreservation)}`,
-      latencyRatio(preserved, asPreservation),
-    );
     const legs = legMeans(runs.get('preservation')!);
     row(
       '… where the time goes: each step, from the end of the one before (means, ms)',
@@ -781,15 +769,13 @@ export async function benchPreservation(engine: Engine, settings: BenchSettings)
       `submit (A API) ${num(legs[0]!, ' ms')} / forward (B API) ${num(legs[2]!, ' ms')}`,
       `${pct(profiles.mean(b) / legs[0]!)} / ${pct(profiles.mean(p) / legs[2]!)}`,
     );
-    for (const variant of ['bare-at-once', 'bare-as-preservation'] as const) {
-      const hops = legMeans(runs.get(variant)!);
-      row(
-        `Baseline: bare round trip, ${variant === 'bare-at-once' ? 'each hop passed on at once' : "B's last hop not kicked"}: total, per hop (means, ms)`,
-        num(mean(runs.get(variant)!.map((s) => s.at(-1)!)), ' ms'),
-        ['A → B', 'B → P', 'P → B', 'B → A'].map((name, i) => `${name} ${num(hops[i]!)}`).join(', '),
-        `payloads ${sizes.map(kb).join(' / ')}`,
-      );
-    }
+    const bareHops = legMeans(runs.get('bare-at-once')!);
+    row(
+      'Baseline: bare round trip, each hop passed on at once: total, per hop (means, ms)',
+      num(mean(runs.get('bare-at-once')!.map((s) => s.at(-1)!)), ' ms'),
+      ['A → B', 'B → P', 'P → B', 'B → A'].map((name, i) => `${name} ${num(bareHops[i]!)}`).join(', '),
+      `payloads ${sizes.map(kb).join(' / ')}`,
+    );
     row('Preservation: per round trip, on A / B / P (idle polls apart)', perTrip(costs.get('preservation')!), `bare: ${perTrip(costs.get('bare-at-once')!)}`);
     row(
       'Preservation: CPU per round trip, this process (three nodes)',
