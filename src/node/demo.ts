@@ -58,8 +58,14 @@ async function call(url: string, init: RequestInit & { token?: string; json?: un
   return fetch(url, { ...init, headers, body: init.json === undefined ? null : JSON.stringify(init.json) });
 }
 
+/**
+ * Seven nodes starting at once on a small machine each compile the embedded database and run every
+ * migration: on two busy cores the first start can take well over a minute.
+ */
+const START_TIMEOUT_MS = 240_000;
+
 async function waitHealthy(node: DemoNode): Promise<void> {
-  for (let i = 0; i < 600; i += 1) {
+  for (const deadline = Date.now() + START_TIMEOUT_MS; Date.now() < deadline;) {
     try {
       if ((await fetch(`${node.url}/health`)).ok) return;
     } catch {
