@@ -1,6 +1,6 @@
 import { type CipherGCM, createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { open } from 'node:fs/promises';
-import { PassThrough, type Readable, Writable } from 'node:stream';
+import { PassThrough, type Readable, Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
@@ -32,13 +32,17 @@ export type Attachment = Static<typeof AttachmentSchema>;
 export const isAttachmentList = (value: unknown): value is Attachment[] =>
   Array.isArray(value) && value.length <= 100 && value.every((item) => Value.Check(AttachmentSchema, item));
 
-/** Appends the GCM tag once the content has been encrypted: the stored copy is ciphertext ‖ tag. */
-function withTag(cipher: CipherGCM): PassThrough {
-  const out = new PassThrough();
-  cipher.on('end', () => out.end(cipher.getAuthTag()));
-  cipher.pipe(out, { end: false });
-  cipher.on('error', (error) => out.destroy(error));
-  return out;
+/** Encrypts as the content passes, and appends the GCM tag at the end: the stored copy is ciphertext ‖ tag. */
+function encrypting(cipher: CipherGCM): Transform {
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      done(null, cipher.update(chunk));
+    },
+    flush(done) {
+      this.push(cipher.final());
+      done(null, cipher.getAuthTag());
+    },
+  });
 }
 
 /**
@@ -50,15 +54,16 @@ export async function sealAttachment(store: BlobStore, source: Readable, meta: {
   const iv = randomBytes(12);
   const cipher = createCipheriv(CIPHER, key, iv);
   const plain = new Digester();
-  const stored = store.put(withTag(cipher));
-  await pipeline(source, plain, cipher);
-  const encrypted = await stored;
+  const encrypted = encrypting(cipher);
+  // Both awaited together: a source that fails (a client gone mid-upload) fails the store's write too,
+  // and neither failure is left unhandled.
+  const [, copy] = await Promise.all([pipeline(source, plain, encrypted), store.put(encrypted)]);
   return {
     sha256: plain.digest(),
     size: plain.size,
     mediaType: meta.mediaType,
     name: meta.name,
-    encrypted: { ...encrypted, alg: 'A256GCM', key: key.toString('base64url'), iv: iv.toString('base64url') },
+    encrypted: { ...copy, alg: 'A256GCM', key: key.toString('base64url'), iv: iv.toString('base64url') },
   };
 }
 

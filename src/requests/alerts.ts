@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../platform/db/database.ts';
 import { notFound } from '../platform/http/problem.ts';
-import { kindOf } from './kinds.ts';
+import { KINDS } from './kinds.ts';
+import type { Machine } from './machine.ts';
 
 /** Why the 24/7 desk is paged: an emergency arrived, a provider is about to call, a deadline passed. */
 export type AlertReason = 'emergency' | 'confirmation' | 'overdue';
@@ -34,21 +35,23 @@ export async function raiseAlert(tx: Queryable, requestId: string, reason: Alert
 }
 
 /** Alerts for requests whose deadline passed while they wait on someone (not on the node itself). Returns how many were raised. */
+/**
+ * The (kind, state) in which a request waits on someone: neither final nor waiting on the node
+ * itself (a preservation period that ends is not late).
+ */
+const WAITING = Object.entries(KINDS).flatMap(([name, { machine }]: [string, { machine: Machine }]) => machine.states
+  .filter((state) => !machine.final.includes(state) && !machine.transitions.some((t) => t.roles === 'system' && t.from.includes(state)))
+  .map((state) => [name, state] as const));
+
 export async function raiseOverdue(db: Queryable, now: Date): Promise<number> {
-  const { rows } = await db.query<{ id: string; kind: string; state: string; due_at: Date }>(
-    `SELECT r.id, r.kind, r.state, r.due_at FROM requests r
+  const { rows } = await db.query<{ id: string; due_at: Date }>(
+    `SELECT r.id, r.due_at FROM requests r JOIN unnest($2::text[], $3::text[]) AS w(kind, state) ON w.kind = r.kind AND w.state = r.state
       WHERE r.due_at <= $1 AND NOT EXISTS (SELECT 1 FROM request_alerts a WHERE a.request_id = r.id AND a.reason = 'overdue' AND a.due_at = r.due_at)
       ORDER BY r.due_at LIMIT 500`,
-    [now],
+    [now, WAITING.map(([kind]) => kind), WAITING.map(([, state]) => state)],
   );
   let raised = 0;
-  for (const row of rows) {
-    const machine = kindOf(row.kind)?.machine;
-    if (!machine || machine.final.includes(row.state)) continue;
-    // A step the node takes itself when due (a preservation period that ends) is not late.
-    if (machine.transitions.some((t) => t.roles === 'system' && t.from.includes(row.state))) continue;
-    if (await raiseAlert(db, row.id, 'overdue', row.due_at)) raised += 1;
-  }
+  for (const row of rows) if (await raiseAlert(db, row.id, 'overdue', row.due_at)) raised += 1;
   return raised;
 }
 

@@ -73,23 +73,30 @@ export interface Official {
 
 /** The official's signing key, issued by the node the first time they approve a request. */
 async function officialKey(tx: Queryable, federation: Federation, official: Official): Promise<{ kid: string; privateKey: CryptoKey; certificate: string }> {
-  const { rows } = await tx.query<{ kid: string; private_jwe: string; certificate: string }>(
-    "SELECT kid, private_jwe, certificate FROM official_keys WHERE user_id = $1 AND status = 'active'",
+  const { rows } = await tx.query<{ kid: string; public_jwk: JWK; private_jwe: string; certificate: string }>(
+    "SELECT kid, public_jwk, private_jwe, certificate FROM official_keys WHERE user_id = $1 AND status = 'active'",
     [official.id],
   );
+  const certify = (kid: string, jwk: JWK) => signStatement(federation.keys, CERTIFICATE_TYP, {
+    node: federation.config.nodeId, state: federation.config.state, kid, jwk, official: official.name, issuedAt: new Date().toISOString(),
+  } satisfies OfficialCertificate);
   if (rows[0]) {
     const privateKey = (await importJWK(await federation.unsealPrivateKey(rows[0].private_jwe), SIGNING_ALG)) as CryptoKey;
-    return { kid: rows[0].kid, privateKey, certificate: rows[0].certificate };
+    let certificate = rows[0].certificate;
+    // Certified by a node key since replaced: peers drop retired keys, so the node certifies the key again.
+    if (decodeProtectedHeader(certificate).kid !== federation.keys.signing.kid) {
+      certificate = await certify(rows[0].kid, rows[0].public_jwk);
+      await tx.query('UPDATE official_keys SET certificate = $2 WHERE kid = $1', [rows[0].kid, certificate]);
+    }
+    return { kid: rows[0].kid, privateKey, certificate };
   }
   const pair = await generateKeyPair(SIGNING_ALG, { crv: 'Ed25519', extractable: true });
   const jwk = await exportJWK(pair.publicKey);
   const kid = `official-${await calculateJwkThumbprint(jwk)}`;
-  const certificate: OfficialCertificate = {
-    node: federation.config.nodeId, state: federation.config.state, kid, jwk: { ...jwk, kid, alg: SIGNING_ALG }, official: official.name, issuedAt: new Date().toISOString(),
-  };
-  const signed = await signStatement(federation.keys, CERTIFICATE_TYP, certificate);
+  const publicJwk = { ...jwk, kid, alg: SIGNING_ALG };
+  const signed = await certify(kid, publicJwk);
   await tx.query('INSERT INTO official_keys (kid, user_id, public_jwk, private_jwe, certificate) VALUES ($1, $2, $3, $4, $5)', [
-    kid, official.id, JSON.stringify(certificate.jwk), await federation.sealPrivateKey(await exportJWK(pair.privateKey)), signed,
+    kid, official.id, JSON.stringify(publicJwk), await federation.sealPrivateKey(await exportJWK(pair.privateKey)), signed,
   ]);
   return { kid, privateKey: pair.privateKey, certificate: signed };
 }

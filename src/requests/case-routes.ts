@@ -88,7 +88,15 @@ export function caseRoutes(app: HttpServer, db: Database, nodeId: string): void 
         ...problemResponses,
       },
     },
-  }, async (request) => ({
-    items: (await overlapsOwnedBy(db, request.actor.name)).map((o) => ({ ...o, foundAt: o.foundAt.toISOString() })),
-  }));
+  }, async (request) => {
+    const items = await overlapsOwnedBy(db, request.actor.name);
+    // The identifiers shown are personal data: each overlap read is recorded against the caller's case or request.
+    for (const o of items) {
+      await recordAudit(db, {
+        actor: request.actor, action: 'deconfliction.read', subject: { type: o.mine.type, id: o.mine.id }, ...(o.mine.type === 'case' ? { caseId: o.mine.id } : {}),
+        purpose: CASES_PURPOSE, requestId: request.id, details: { other: o.other },
+      });
+    }
+    return { items: items.map((o) => ({ ...o, foundAt: o.foundAt.toISOString() })) };
+  });
 }

@@ -1,5 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
-import { canonical, newCode, parseCode } from '../platform/codes.ts';
+import { codeDigest, codeMatches, newCode, parseCode } from '../platform/codes.ts';
 import type { Database, Queryable } from '../platform/db/database.ts';
 import { HttpProblem } from '../platform/http/problem.ts';
 
@@ -14,7 +13,8 @@ const CODE_LENGTH = 12;
 /** Wrong codes after which the provider must ask the desk again by other means. */
 export const MAX_ATTEMPTS = 5;
 
-const bound = (requestId: string, code: string) => createHash('sha256').update(`${requestId}:${canonical(code)}`).digest('hex');
+/** The code's digest bound to its request: the same code would not confirm another. */
+const bound = (requestId: string, code: string) => codeDigest(`${requestId}${code}`).toString('hex');
 
 /** A fresh code for a request that leaves; returns the digest that travels with it. */
 export async function issueConfirmation(tx: Queryable, requestId: string): Promise<string> {
@@ -51,7 +51,7 @@ export async function checkConfirmation(db: Database, requestId: string, typed: 
     const row = rows[0];
     if (!row) throw new HttpProblem(409, 'no-confirmation', 'this request has no confirmation code to check');
     if (row.attempts >= MAX_ATTEMPTS) throw new HttpProblem(409, 'confirmation-locked', `${MAX_ATTEMPTS} wrong codes were given: do not act on this request before its origin is confirmed by other means`);
-    const matches = timingSafeEqual(Buffer.from(bound(requestId, parsed.value)), Buffer.from(row.code_digest));
+    const matches = codeMatches(`${requestId}${parsed.value}`, Buffer.from(row.code_digest, 'hex'));
     if (matches) {
       await tx.query('UPDATE request_confirmations SET confirmed_at = now() WHERE request_id = $1', [requestId]);
       return undefined;
@@ -62,4 +62,9 @@ export async function checkConfirmation(db: Database, requestId: string, typed: 
   if (wrong !== undefined) {
     throw new HttpProblem(422, 'confirmation-code-wrong', `this is not the code of this request: ${wrong} attempts left; the request may not be genuine`, { extra: { attemptsLeft: wrong } });
   }
+}
+
+/** Whether the provider has checked the code of this request. */
+export async function isConfirmed(db: Queryable, requestId: string): Promise<boolean> {
+  return (await db.query('SELECT 1 FROM request_confirmations WHERE request_id = $1 AND confirmed_at IS NOT NULL', [requestId])).rows.length > 0;
 }

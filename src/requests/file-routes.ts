@@ -40,6 +40,8 @@ const attachmentDisposition = (name: string) => `attachment; filename="${name.re
 export function requestFileRoutes(app: HttpServer, db: Database, federation: Federation, requests: Requests): void {
   const limit = federation.config.federation.attachmentLimit;
   void app.register(async (scope: HttpServer) => {
+    // Whatever the file's type (JSON, a form), its bytes stay a stream for the route: no parser reads them first.
+    scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', (_request, _payload, done) => done(null));
 
     scope.post('/api/v1/requests/:id/files', {

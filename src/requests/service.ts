@@ -19,7 +19,7 @@ import { type Findings, checkAgainstProfile } from './requirements.ts';
 import type { IdentifierInput } from '../platform/identifiers/index.ts';
 import { type Approval, requestDigest, signApproval, verifyApproval } from './approvals.ts';
 import type { Attachment } from '../federation/attachments.ts';
-import { checkConfirmation, expectConfirmation, issueConfirmation } from './confirmations.ts';
+import { checkConfirmation, expectConfirmation, isConfirmed, issueConfirmation } from './confirmations.ts';
 import { raiseAlert, raiseOverdue } from './alerts.ts';
 import { NOTIFY_MESSAGE, notifyProviderState, receiveNotice } from './notifications.ts';
 import { filesOfStep, receiveFiles, takeStagedFiles, stageFiles } from './files.ts';
@@ -37,8 +37,9 @@ export interface RequestActor {
   requestId: string | null;
 }
 
-/** States from which the node itself takes a step when it is due. */
-const SYSTEM_STATES = [...new Set(Object.values(KINDS).flatMap((kind) => kind.machine.transitions.filter((t) => t.roles === 'system').flatMap((t) => t.from)))];
+/** The (kind, side, state) in which the node itself takes a step when it is due. */
+const SYSTEM_STEPS = Object.entries(KINDS).flatMap(([name, kind]) =>
+  kind.machine.transitions.filter((t) => t.roles === 'system').flatMap((t) => t.from.map((state) => [name, t.by, state] as const)));
 
 /** What a drafter says of a request, beyond its kind and recipient. */
 export interface DraftInput {
@@ -111,7 +112,7 @@ export class Requests {
   listen(): this {
     this.federation.on(SUBMIT_MESSAGE, (tx, message) => this.received(tx, message));
     this.federation.on(TRANSITION_MESSAGE, (tx, message) => this.transitioned(tx, message));
-    this.federation.on(NOTIFY_MESSAGE, receiveNotice);
+    this.federation.on(NOTIFY_MESSAGE, (tx, message) => receiveNotice(tx, message, this.federation.config.state));
     return this;
   }
 
@@ -145,6 +146,8 @@ export class Requests {
       const row = await lockRequest(tx, id);
       const kind = this.kind(row.kind);
       if (row.side !== 'requester' || row.state !== kind.machine.initial) throw new HttpProblem(409, 'not-a-draft', `request ${id} has left its drafter; it can no longer be changed`);
+      // Only its drafter rewrites a draft: whoever approves it must not have written any of it (four-eyes).
+      if (who.roles !== 'system' && who.actor.name !== row.created_by) throw new HttpProblem(403, 'not-the-drafter', `only ${row.created_by}, who drafted request ${id}, may change it`);
       const { fields, keys } = checkFields(kind, Value.Default(kind.fields, structuredClone(input.fields)), 'the request');
       this.mayStart(who, kind);
       const basis = await this.basisFor(tx, input, row.kind, await this.activePeer(tx, row.executor));
@@ -158,7 +161,7 @@ export class Requests {
   /** Takes a step on this node's copy; if it crosses the border, its message leaves in the same transaction. */
   async act(who: RequestActor, id: string, action: string, note: unknown): Promise<void> {
     const profiles = await this.profilesFor(id, action, note);
-    if (action === CONFIRM_ORIGIN && (await this.mayConfirm(id))) {
+    if (action === CONFIRM_ORIGIN && (await this.confirmedBySecondChannel(id))) {
       const { code, ...rest } = (note ?? {}) as Record<string, unknown>;
       await checkConfirmation(this.db, id, code);
       note = rest;
@@ -173,8 +176,10 @@ export class Requests {
    */
   async runDueSteps(now = new Date()): Promise<number> {
     const due = await this.db.query<{ id: string; kind: string; state: string; side: Side }>(
-      'SELECT id, kind, state, side FROM requests WHERE due_at <= $1 AND state = ANY($2::text[]) ORDER BY due_at LIMIT 500',
-      [now, SYSTEM_STATES],
+      `SELECT r.id, r.kind, r.state, r.side FROM requests r JOIN unnest($2::text[], $3::text[], $4::text[]) AS s(kind, side, state)
+          ON s.kind = r.kind AND s.side = r.side AND s.state = r.state
+        WHERE r.due_at <= $1 ORDER BY r.due_at LIMIT 500`,
+      [now, SYSTEM_STEPS.map(([kind]) => kind), SYSTEM_STEPS.map(([, side]) => side), SYSTEM_STEPS.map(([, , state]) => state)],
     );
     let taken = 0;
     const failed: string[] = [];
@@ -194,11 +199,10 @@ export class Requests {
     return taken;
   }
 
-  /** Whether the request is one whose origin this node may confirm now; if not, the step itself refuses. */
-  private async mayConfirm(id: string): Promise<boolean> {
+  /** Whether the request is of a kind whose origin is confirmed with a code read over a second channel. */
+  private async confirmedBySecondChannel(id: string): Promise<boolean> {
     const row = await findRequest(this.db, id);
-    const kind = row && kindOf(row.kind);
-    return Boolean(row && kind?.confirmation && transitionOf(kind.machine, row.state, CONFIRM_ORIGIN, row.side));
+    return Boolean(row && kindOf(row.kind)?.confirmation);
   }
 
   /** A draft checked against the requirements its recipient publishes: what would keep it from leaving. */
@@ -255,6 +259,9 @@ export class Requests {
       throw new HttpProblem(409, 'invalid-transition', `a ${row.kind} request that is ${row.state} cannot be sent "${action}" from this side`, { extra: { state: row.state, allowed: open } });
     }
     this.mayTake(who, transition);
+    if (action === CONFIRM_ORIGIN && kind.confirmation && !(await isConfirmed(tx, id))) {
+      throw new HttpProblem(409, 'confirmation-missing', 'the origin of this request is confirmed only with the code its desk reads out');
+    }
     const note = this.note(kind, action, rawNote);
     if (readiesToLeave(kind.machine, transition)) note.profileVersion = this.meetsRequirements(row, profiles);
     const at = new Date();
@@ -306,6 +313,10 @@ export class Requests {
     const to = String(note.to);
     if (to === this.self || to === parent.requester) throw new HttpProblem(422, 'invalid-forward', 'a request is forwarded to a third node, not back or to this one');
     const kind = this.kind(parent.kind);
+    const approve = kind.machine.transitions.find((t) => t.approves);
+    if (kind.fourEyes && approve && approve.roles !== 'system' && who.roles !== 'system' && !approve.roles.some((role) => who.roles.includes(role))) {
+      throw new HttpProblem(403, 'four-eyes', `a request of this kind is sent on only by ${approve.roles.join(', ')}, who make it their own`);
+    }
     const id = randomUUID();
     // What it says was drafted abroad: the forwarding node's official approves it, where the kind needs approval.
     await insertRequest(tx, {
@@ -328,6 +339,8 @@ export class Requests {
     const { fields, keys } = checkFields(kind, payload.fields, 'the submitted request');
     const transition = kind.machine.transitions.find((t) => t.action === payload.action && opens(kind.machine, t));
     if (!transition || !Number.isInteger(payload.seq) || payload.seq < 1) throw new HttpProblem(422, 'invalid-transition', 'a request arrives by its submission');
+    this.checkStep(kind, payload);
+    if (typeof payload.legalBasis !== 'object' || payload.legalBasis === null) throw new HttpProblem(422, 'invalid-request', 'a request says on which legal basis it is made');
     const existing = await tx.query<{ requester: string }>('SELECT requester FROM requests WHERE id = $1', [payload.id]);
     if (existing.rows[0]) throw new HttpProblem(422, 'duplicate-request', `request ${payload.id} is already known here`);
     const sent = { id: payload.id, kind: payload.kind, requester: message.from, executor: this.self, fields: payload.fields, legal_basis: payload.legalBasis };
@@ -353,8 +366,7 @@ export class Requests {
     const kind = this.kind(row.kind);
     const transition = transitionOf(kind.machine, row.state, payload.action, other(row.side));
     if (!transition) throw new HttpProblem(422, 'invalid-transition', `"${payload.action}" is not a step of a ${row.kind} request that is ${row.state}`);
-    const problems = fieldProblems(kind.notes[payload.action]!, payload.note);
-    if (problems.length > 0) throw invalid(`the "${payload.action}" step`, problems);
+    this.checkStep(kind, payload);
     await this.applyRemote(tx, message, payload, transition, row);
     if (row.parent_id && row.side === 'requester') await this.passUp(tx, row.parent_id, row.id, payload);
   }
@@ -396,6 +408,15 @@ export class Requests {
       });
     }
     return profile.version;
+  }
+
+  /** A step as a peer sent it: its note as the kind allows it, a time, and who took it. */
+  private checkStep(kind: Kind, payload: TransitionPayload): void {
+    const problems = fieldProblems(kind.notes[payload.action]!, payload.note);
+    if (problems.length > 0) throw invalid(`the "${payload.action}" step`, problems);
+    if (typeof payload.at !== 'string' || Number.isNaN(Date.parse(payload.at)) || typeof payload.actor !== 'string') {
+      throw new HttpProblem(422, 'invalid-step', 'a step says when it was taken and by whom');
+    }
   }
 
   private dueAfter(kind: Kind, transition: Transition, row: RequestRow, note: Record<string, unknown>, at: Date): Date | null {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { request } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { type Party, party, settled, waitFor } from '../support/federation.ts';
 import { type Api, userWith } from '../support/node.ts';
@@ -106,11 +107,17 @@ describe('disclosure orders: four-eyes approval, straight to the provider where 
     const drafted = await prosecutor.post('/api/v1/requests', { ...ORDER, executor: 'b-provider' });
     const id = drafted.body.id;
     await act(prosecutor, id, 'ask-approval');
+    const rewritten = await otherProsecutor.call('PUT', `/api/v1/requests/${id}`, { fields: ORDER.fields });
+    assert.equal(rewritten.status, 409, 'nothing is rewritten while it awaits approval');
     const own = await prosecutor.post(`/api/v1/requests/${id}/actions/approve`, {});
     assert.equal(own.status, 403);
     assert.equal(own.body.type, '/problems/four-eyes');
     const back = await act(otherProsecutor, id, 'send-back', { reason: 'say how the account relates to each victim' });
     assert.equal(back.state, 'draft');
+    // Whoever would approve it may not write any of it: only its drafter rewrites a draft.
+    const byApprover = await otherProsecutor.call('PUT', `/api/v1/requests/${id}`, { fields: ORDER.fields });
+    assert.equal(byApprover.status, 403);
+    assert.equal(byApprover.body.type, '/problems/not-the-drafter');
     const rows = await provider.node.database.db.query('SELECT 1 FROM requests WHERE id = $1', [id]);
     assert.equal(rows.rows.length, 0, 'nothing left the drafting node');
   });
@@ -139,8 +146,9 @@ describe('disclosure orders: four-eyes approval, straight to the provider where 
     assert.equal(atProvider.approval.official, 'boris', "State B's own prosecutor approved the order the provider obeys");
     assert.equal(atProvider.legalBasis.kind, 'disclosure');
 
-    const data = Buffer.from('2026-09-03T10:00:00Z 203.0.113.7 login\n');
-    const file = await addFile(responder, child.id, 'traffic.log', data, 'text/plain');
+    // A file whose type the node also reads as a request body (JSON) is stored as it is, not parsed.
+    const data = Buffer.from('{"at":"2026-09-03T10:00:00Z","ip":"203.0.113.7","event":"login"}\n');
+    const file = await addFile(responder, child.id, 'traffic.json', data, 'application/json');
     await act(responder, child.id, 'disclose', { files: [file.sha256] });
     const back = await reaches(investigator, id, 'disclosed');
     assert.deepEqual(back.files.map((f: any) => f.sha256), [sha256(data)], 'the data travelled from the provider through State B to State A');
@@ -176,5 +184,22 @@ describe('disclosure orders: four-eyes approval, straight to the provider where 
     assert.ok(provider.firstStepMedianHours <= provider.answerP90Hours);
     const reversed = await investigator.get(`/api/v1/requests/response-times?from=${today}&to=2000-01-01`);
     assert.equal(reversed.status, 400);
+  });
+
+  test('a client that drops an upload half-way leaves nothing and does not bring the node down', async () => {
+    const id = (await investigator.post('/api/v1/requests', { ...ORDER, executor: 'b-provider' })).body.id;
+    const { hostname, port } = new URL(police.node.url);
+    await new Promise<void>((resolve) => {
+      const upload = request({
+        hostname, port, method: 'POST', path: `/api/v1/requests/${id}/files?name=half.bin`,
+        headers: { authorization: `Bearer ${investigator.token}`, 'content-type': 'application/octet-stream', 'content-length': '1000000' },
+      });
+      upload.on('error', () => resolve());
+      upload.write(Buffer.alloc(20_000, 1), () => setTimeout(() => { upload.destroy(); resolve(); }, 100));
+    });
+    await new Promise((done) => setTimeout(done, 300));
+    const after = await investigator.get(`/api/v1/requests/${id}`);
+    assert.equal(after.status, 200, 'the node still answers');
+    assert.deepEqual(after.body.files, []);
   });
 });
