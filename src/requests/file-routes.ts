@@ -1,11 +1,9 @@
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { Type } from 'typebox';
 import type { Federation } from '../federation/service.ts';
 import type { Database } from '../platform/db/database.ts';
 import { HttpProblem, notFound, problemResponses } from '../platform/http/problem.ts';
 import type { HttpServer } from '../platform/http/server.ts';
-import { stageFiles, fileOf, filesOf } from './files.ts';
+import { fileOf, filesOf, sealUpload, stageFiles } from './files.ts';
 import { isFinal } from './page-common.ts';
 import { REQUEST_ROLES } from './routes.ts';
 import { REQUESTS_PURPOSE, type Requests } from './service.ts';
@@ -17,17 +15,6 @@ const Sha256 = Type.String({ pattern: '^[0-9a-f]{64}$' });
 const FileSchema = Type.Object({
   sha256: Sha256, name: Type.String(), mediaType: Type.String(), size: Type.Integer(), seq: Type.Union([Type.Integer(), Type.Null()]), addedBy: Type.String(), addedAt: Type.String(),
 });
-
-/** Refuses a body longer than it said it was, or than the node takes, as the bytes arrive. */
-function capped(limit: number): Transform {
-  let seen = 0;
-  return new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      seen += chunk.length;
-      done(seen > limit ? new HttpProblem(413, 'file-too-large', `a file may be at most ${limit} bytes: nothing was added`) : null, chunk);
-    },
-  });
-}
 
 /** A file name as a Content-Disposition header gives it, whatever characters it has (RFC 6266, RFC 8187). */
 const attachmentDisposition = (name: string) => `attachment; filename="${name.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`;
@@ -61,10 +48,7 @@ export function requestFileRoutes(app: HttpServer, db: Database, federation: Fed
       if (!Number.isFinite(declared)) throw new HttpProblem(411, 'length-required', 'say how long the file is (Content-Length)');
       if (declared > limit) throw new HttpProblem(413, 'file-too-large', `a file may be at most ${limit} bytes: nothing was added`);
       const mediaType = String(request.headers['content-type'] ?? 'application/octet-stream').split(';')[0]!.trim().toLowerCase() || 'application/octet-stream';
-      const limiter = capped(Math.min(declared, limit));
-      const sealed = federation.attach(limiter, { mediaType, name: request.query.name });
-      await pipeline(request.raw, limiter).catch((error: unknown) => { limiter.destroy(error as Error); });
-      const file = await sealed;
+      const file = await sealUpload(federation, request.raw, Math.min(declared, limit), { mediaType, name: request.query.name });
       if (file.size !== declared) throw new HttpProblem(400, 'length-mismatch', `the file has ${file.size} bytes, not the ${declared} announced: nothing was added`);
       await db.transaction(async (tx) => {
         await stageFiles(tx, row.id, [file], request.actor.name);

@@ -1,5 +1,8 @@
+import { type Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { Attachment } from '../federation/attachments.ts';
 import { isAttachmentList } from '../federation/attachments.ts';
+import type { Federation } from '../federation/service.ts';
 import type { Queryable } from '../platform/db/database.ts';
 import { HttpProblem } from '../platform/http/problem.ts';
 
@@ -73,4 +76,25 @@ export async function filesOf(db: Queryable, requestId: string): Promise<FileVie
   return rows.map(({ attachment: a, seq, added_by: addedBy, added_at: addedAt }) => ({
     sha256: a.sha256, name: a.name, mediaType: a.mediaType, size: a.size, seq, addedBy, addedAt: addedAt.toISOString(),
   }));
+}
+
+/** Refuses a file larger than the node takes, as its bytes arrive. */
+function capped(limit: number): Transform {
+  let seen = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      seen += chunk.length;
+      done(seen > limit ? new HttpProblem(413, 'file-too-large', `a file may be at most ${limit} bytes: nothing was added`) : null, chunk);
+    },
+  });
+}
+
+/**
+ * A file uploaded by a user (through the API or a page's form), streamed into the encrypted store
+ * with at most `limit` bytes; a client gone half-way, or a file too large, fails it and leaves nothing.
+ */
+export async function sealUpload(federation: Federation, source: Readable, limit: number, meta: { mediaType: string; name: string }): Promise<Attachment> {
+  const limiter = capped(limit);
+  const [, file] = await Promise.all([pipeline(source, limiter), federation.attach(limiter, meta)]);
+  return file;
 }

@@ -23,7 +23,7 @@ export function installRequests(app: HttpServer, db: Database, federation: Feder
   deskRoutes(app, db, federation, requests);
   profileRoutes(app, db, federation);
   caseRoutes(app, db, federation.config.nodeId);
-  requestPages(app, db, requests, node);
+  requestPages(app, db, requests, node, federation);
   const due = setInterval(() => {
     requests.runDueSteps().catch((error: unknown) => app.log.error({ err: error }, 'cannot take the steps that are due'));
   }, DUE_STEPS_INTERVAL_MS);

@@ -11,7 +11,7 @@ import { ENDONYMS, type Locale, isLocale, regionName } from '../platform/i18n/lo
 import { type SafeHtml, html } from '../platform/http/html.ts';
 import { IDENTIFIER_PROBLEM_CODES, WALLET_CHAINS } from '../platform/identifiers/index.ts';
 import type { FieldProblem } from './field-problems.ts';
-import { KINDS, type Kind, kindOf } from './kinds.ts';
+import { type Kind, kindOf } from './kinds.ts';
 import { type Side, actionsIn, draftingRoles as draftingRolesOf } from './machine.ts';
 import type { MessageKey } from './locales/en.ts';
 import { messages } from './messages.ts';
@@ -52,7 +52,6 @@ export const shortId = (id: string) => id.slice(0, 8);
 export const requestPath = (id: string) => `${LIST_PAGE}/${id}`;
 
 export const draftingRoles = (kind: Kind): readonly Role[] => draftingRolesOf(kind.machine);
-export const DRAFTING_ROLES: readonly Role[] = [...new Set(Object.values(KINDS).flatMap((kind) => draftingRoles(kind)))];
 
 export const isFinal = (row: Pick<RequestRow, 'kind' | 'state'>) => kindOf(row.kind)?.machine.final.includes(row.state) ?? false;
 
@@ -72,10 +71,35 @@ export function eventLabel({ t }: RequestsContext, action: string): string {
   return hasKey(key) ? t(key) : action;
 }
 
-/** The step as a command ("Acknowledge receipt"), for headings and buttons. */
-export function actionLabel({ t }: RequestsContext, action: string): string {
-  const key = `action.${action}`;
-  return hasKey(key) ? t(key) : action;
+/** The first of these keys that the catalogs have: a kind's or a step's own words before the general ones. */
+export const firstKey = (...keys: string[]): MessageKey | undefined => keys.find(hasKey);
+
+/** The step as a command ("Acknowledge receipt"), for headings and buttons; a kind may name it its own way ("Forward to the provider"). */
+export function actionLabel({ t }: RequestsContext, action: string, kind?: string): string {
+  const key = firstKey(...(kind ? [`action.${kind}.${action}`] : []), `action.${action}`);
+  return key ? t(key) : action;
+}
+
+/** Where a list's options find their words: `data.subscriber`, `measure.search-and-seizure`, `ground.human-rights`. */
+const OPTION_PREFIX: Record<string, string> = { dataCategories: 'data', measures: 'measure', grounds: 'ground' };
+export const optionKey = (name: string, value: string, suffix = '') => firstKey(`${OPTION_PREFIX[name] ?? name}.${value}${suffix}`);
+
+/** One option of a list (a data category, a measure, a ground for refusal), in the reader's language. */
+export function optionLabel({ t }: RequestsContext, name: string, value: string): string {
+  const key = optionKey(name, value);
+  return key ? t(key) : value;
+}
+
+/** A size in bytes, in the units and digits of the reader's language ("1.2 MB" in English). */
+export function fileSize({ locale }: RequestsContext, bytes: number): string {
+  const units = ['byte', 'kilobyte', 'megabyte', 'gigabyte', 'terabyte'] as const;
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit += 1;
+  }
+  return new Intl.NumberFormat(locale, { style: 'unit', unit: units[unit], unitDisplay: 'short', maximumFractionDigits: unit === 0 ? 0 : 1 }).format(value);
 }
 
 export const sideLabel = ({ t }: RequestsContext, side: Side) => t(side === 'requester' ? 'side.requester' : 'side.executor');
@@ -182,6 +206,7 @@ export function problemMessage(context: RequestsContext, problem: Pick<FieldProb
       case 'older-than-retention': return t('req.older-than-retention', { category: categoryLabel(context, text('category')), days: number('days') });
       case 'partly-past-retention': return t('req.partly-past-retention', { category: categoryLabel(context, text('category')), days: number('days') });
       case 'coercive-measure': return t('req.coercive-measure', { category: categoryLabel(context, text('category')) });
+      case 'not-direct': return t('req.not-direct', { category: categoryLabel(context, text('category')), state: stateName(context, text('state')) });
       case 'unknown-recipient': return t('draft.error.executor', { node: text('node') });
       case 'requested-state-missing': return t('draft.error.requestedState', { state: stateName(context, text('state')) });
       case 'requested-state-invalid': return t('draft.error.requestedStateInvalid');

@@ -1,9 +1,12 @@
 /**
- * The draft form of a preservation request, without script: a fixed number of identifier rows
- * (empty ones are ignored), every extra input of every kind of identifier shown and labelled for
- * its kind, and the legal basis proposed from the table of treaties for the State asked for help.
- * What the checks refuse is told beside each field, in the reader's language, with a summary at
- * the top that links to the fields; what was typed is kept. The same form changes a draft.
+ * The draft form of a request, of any kind, without script, built from the kind's schema: each field
+ * a control of its type (a text, a choice, options to tick, a number, a box for yes or no, a period,
+ * the identifiers as a fixed number of rows, of which the empty ones are ignored, with every extra
+ * input of every kind of identifier shown and labelled for its kind), named by the kind's own words
+ * where it has them (`draft.mla.data`), else by the general ones (`draft.data`). A new kind needs
+ * only its labels. The legal basis is proposed from the table of treaties for the State asked for
+ * help. What the checks refuse is told beside each field, in the reader's language, with a summary
+ * at the top that links to the fields; what was typed is kept. The same form changes a draft.
  */
 import { Type } from 'typebox';
 import { Value } from 'typebox/value';
@@ -14,19 +17,18 @@ import { IDENTIFIER_KINDS, WALLET_CHAINS } from '../platform/identifiers/index.t
 import { OFFENCES, OFFENCE_GROUPS, offenceLabel } from './offences.ts';
 import { type FieldProblem, fieldProblems } from './field-problems.ts';
 import { checkIdentifiers } from './identifiers.ts';
-import type { Kind } from './kinds.ts';
-import { DEFAULT_PRESERVATION_DAYS } from './kinds/preservation.ts';
+import { type Kind, kindOf } from './kinds.ts';
 import type { Proposal } from './legal-basis.ts';
+import type { MessageKey } from './locales/en.ts';
 import {
-  LIST_PAGE, NEW_PAGE, type PlacedProblem, type RequestsContext, code, csrf, described, errorSummary, fieldErrors, kindLabel, problemMessage, requestPath,
-  requestsPage, stateName,
+  LIST_PAGE, NEW_PAGE, type PlacedProblem, type RequestsContext, code, csrf, described, errorSummary, fieldErrors, firstKey, kindLabel, optionKey,
+  optionLabel, problemMessage, requestPath, requestsPage, stateName,
 } from './page-common.ts';
 import type { RequestRow } from './store.ts';
 
 /** Rows for identifiers: enough for most requests; a draft naming more (through the API) is changed with one row each. */
 export const IDENTIFIER_ROWS = 5;
 const MAX_ROWS = 100;
-const DATA_CATEGORIES = ['subscriber', 'traffic', 'content'] as const;
 const EXTRAS = ['service', 'chain', 'observedAt', 'defaultRegion'] as const;
 type Extra = (typeof EXTRAS)[number];
 /** Which extra input each kind of identifier reads; the others are ignored for it. */
@@ -35,7 +37,8 @@ const TREATY_ID_MAX = 80;
 
 /** Longer than any field may be: the checks tell the reader what is too long, in their language. No keyboard types U+0000. */
 const Text = Type.String({ maxLength: 20_000, pattern: '^[^\\u0000]*$' });
-export const DraftBody = Type.Record(Type.String(), Type.Union([Text, Type.Array(Type.String({ maxLength: 100, pattern: '^[^\\u0000]*$' }), { maxItems: 10 })]), { maxProperties: 800 });
+/** A list of options ticked may hold every option of the longest list (the measures of an MLA request), and a few more. */
+export const DraftBody = Type.Record(Type.String(), Type.Union([Text, Type.Array(Type.String({ maxLength: 100, pattern: '^[^\\u0000]*$' }), { maxItems: 40 })]), { maxProperties: 800 });
 export type DraftBodyValue = Record<string, string | string[]>;
 
 interface IdentifierRow {
@@ -54,50 +57,178 @@ export type BasisChoice = 'proposed' | 'treaty' | 'reciprocity';
 export interface DraftValues {
   executor: string;
   requestedState: string;
-  caseReference: string;
-  offence: string;
-  language: string;
-  summary: string;
-  link: string;
   rows: IdentifierRow[];
-  dataCategories: string[];
-  periodFrom: string;
-  periodTo: string;
-  provider: string;
-  proportionality: string;
-  preserveDays: string;
-  mlaToFollow: boolean;
+  /**
+   * Every other field of the kind by its form name: its text, the options ticked, "true" for a box
+   * ticked; a period as `<name>From` and `<name>To`.
+   */
+  fields: Record<string, string | string[]>;
   basis: BasisChoice;
   treaty: string;
 }
 
+// ---------------------------------------------------------------------------------------------
+// The form of a kind, read from its schema.
+
+interface Property {
+  type?: string;
+  format?: string;
+  maxLength?: number;
+  minimum?: number;
+  maximum?: number;
+  enum?: readonly string[];
+  items?: Property;
+  properties?: Record<string, Property>;
+  required?: readonly string[];
+  default?: unknown;
+}
+
+/** The controls the form has; a field of any other shape leaves its kind without a form (drafted through the API). */
+type Control = 'text' | 'textarea' | 'select' | 'offence' | 'language' | 'checks' | 'checkbox' | 'number' | 'identifiers' | 'period' | 'request';
+
+export interface FieldSpec {
+  /** Its name in the request (and in the form, but for a period and the identifiers). */
+  name: string;
+  /** The id of its control: of its first box for options, of its start for a period, of the first row's kind for identifiers. */
+  id: string;
+  /** What ids of the control's parts begin with: `data` for `data-subscriber`, `period` for `period-from`. */
+  base: string;
+  control: Control;
+  /** The reader must fill it in: the schema requires it and gives no default. */
+  required: boolean;
+  property: Property;
+  options: readonly string[];
+}
+
+/** The order the form asks in: the facts, what is asked and why, then the rest; a field not named here comes after the others, in its schema's order. */
+const ORDER = [
+  'caseReference', 'offence', 'language', 'summary', 'link', 'measures', 'assistance', 'identifiers', 'dataCategories', 'period', 'provider', 'proportionality',
+  'provisions', 'maxPenaltyYears', 'urgency', 'preserveDays', 'mlaToFollow', 'confidential', 'preservation',
+];
+/** Ids that the form had before it was read from the schemas, kept for those who link to them. */
+const BASE_OF: Record<string, string> = { dataCategories: 'data' };
+/** Fields whose words are another's: the data categories are "the data" (`draft.data`). */
+const WORDS_OF: Record<string, string> = { dataCategories: 'data' };
+const kebab = (name: string) => name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+const layouts = new Map<string, FieldSpec[] | undefined>();
+
+function specOf(name: string, property: Property, required: boolean): FieldSpec | undefined {
+  const base = BASE_OF[name] ?? kebab(name);
+  const spec = (control: Control, id = base, options: readonly string[] = []): FieldSpec => ({
+    name, id, base, control, options, property, required: required && property.default === undefined,
+  });
+  const isDay = (part: Property | undefined) => part?.type === 'string' && part.format === 'date';
+  if (name === 'identifiers' && property.type === 'array') return spec('identifiers', 'identifier-0-kind');
+  if (name === 'offence' && property.enum) return spec('offence');
+  if (name === 'language' && property.enum) return spec('language');
+  switch (property.type) {
+    case 'object': {
+      const parts = Object.keys(property.properties ?? {});
+      return parts.length === 2 && isDay(property.properties?.from) && isDay(property.properties?.to) ? spec('period', `${base}-from`) : undefined;
+    }
+    case 'array':
+      return property.items?.type === 'string' && property.items.enum ? spec('checks', `${base}-${property.items.enum[0]}`, property.items.enum) : undefined;
+    case 'boolean': return spec('checkbox');
+    case 'integer': return spec('number');
+    case 'string':
+      if (property.enum) return spec('select', base, property.enum);
+      // Another request of this node, named by its id: chosen among this node's requests of that kind.
+      if (property.format === 'uuid') return kindOf(name) ? spec('request') : spec('text');
+      return spec((property.maxLength ?? 0) > 200 ? 'textarea' : 'text');
+    default: return undefined;
+  }
+}
+
+/** The fields of a kind's form, in the order it asks for them; none if a field has a shape the form cannot ask for. */
+export function draftLayout(kindName: string): FieldSpec[] | undefined {
+  if (layouts.has(kindName)) return layouts.get(kindName);
+  const kind = kindOf(kindName);
+  const schema = kind?.fields as unknown as { properties?: Record<string, Property>; required?: readonly string[] } | undefined;
+  let layout: FieldSpec[] | undefined;
+  if (kind && schema?.properties) {
+    const names = Object.keys(schema.properties).sort((a, b) => rank(a) - rank(b));
+    const specs = names.map((name) => specOf(name, schema.properties![name]!, (schema.required ?? []).includes(name)));
+    layout = specs.every((spec) => spec !== undefined) ? (specs as FieldSpec[]) : undefined;
+  }
+  layouts.set(kindName, layout);
+  return layout;
+}
+const rank = (name: string) => (ORDER.includes(name) ? ORDER.indexOf(name) : ORDER.length);
+
+/** Whether a kind can be drafted with a form of this node. */
+export const hasDraftForm = (kind: string) => draftLayout(kind) !== undefined;
+
+/** The form names of a field (a period has two). */
+const periodNames = (spec: FieldSpec) => [`${spec.name}From`, `${spec.name}To`] as const;
+
+/** The words of a field for a kind: its own (`draft.mla.data`) before the general ones (`draft.data`). */
+function wordsKey(kind: string, name: string, suffix = ''): MessageKey | undefined {
+  const words = WORDS_OF[name] ?? name;
+  return firstKey(`draft.${kind}.${words}${suffix}`, `draft.${words}${suffix}`);
+}
+
+function words(context: RequestsContext, kind: string, name: string, suffix = '', values: Record<string, string | number> = {}): string | undefined {
+  const key = wordsKey(kind, name, suffix);
+  return key ? context.t(key, values) : undefined;
+}
+
+/** The words that name a field of a kind. */
+export const fieldLabel = (context: RequestsContext, kind: string, name: string): string => words(context, kind, name) ?? name;
+
+// ---------------------------------------------------------------------------------------------
+// The form's values: blank, from a stored draft, from what was posted, and as the API takes them.
+
 const emptyRow = (): IdentifierRow => ({ kind: '', value: '', service: '', chain: '', observedAt: '', defaultRegion: '' });
-
-export const blankDraft = (locale: Locale): DraftValues => ({
-  executor: '', requestedState: '', caseReference: '', offence: '', language: locale, summary: '', link: '',
-  rows: Array.from({ length: IDENTIFIER_ROWS }, emptyRow), dataCategories: [], periodFrom: '', periodTo: '', provider: '', proportionality: '',
-  preserveDays: String(DEFAULT_PRESERVATION_DAYS), mlaToFollow: true, basis: 'proposed', treaty: '',
-});
-
 const text = (value: unknown) => (typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '');
+const layoutOrEmpty = (kind: string) => draftLayout(kind) ?? [];
+
+export function blankDraft(kind: string, locale: Locale): DraftValues {
+  const fields: Record<string, string | string[]> = {};
+  for (const spec of layoutOrEmpty(kind)) {
+    const fallback = spec.property.default;
+    switch (spec.control) {
+      case 'identifiers': break;
+      case 'period': for (const name of periodNames(spec)) fields[name] = ''; break;
+      case 'checks': fields[spec.name] = Array.isArray(fallback) ? fallback.map(text) : []; break;
+      case 'checkbox': fields[spec.name] = fallback === true ? 'true' : ''; break;
+      case 'language': fields[spec.name] = locale; break;
+      default: fields[spec.name] = text(fallback);
+    }
+  }
+  return { executor: '', requestedState: '', rows: Array.from({ length: IDENTIFIER_ROWS }, emptyRow), fields, basis: 'proposed', treaty: '' };
+}
 
 /** A draft as it is stored, back in the form to be changed. */
 export function valuesOf(row: RequestRow, locale: Locale): DraftValues {
-  const fields = row.fields as Record<string, unknown>;
+  const stored = row.fields as Record<string, unknown>;
   const basis = row.legal_basis as { type?: string; treatyId?: string; to?: string; reciprocity?: boolean; treaties?: string[] };
-  const identifiers = Array.isArray(fields.identifiers) ? (fields.identifiers as Record<string, unknown>[]) : [];
+  const identifiers = Array.isArray(stored.identifiers) ? (stored.identifiers as Record<string, unknown>[]) : [];
   const rows = identifiers.slice(0, MAX_ROWS).map((identifier) => ({
     kind: text(identifier.kind), value: text(identifier.value), service: text(identifier.service), chain: text(identifier.chain),
     observedAt: text(identifier.observedAt), defaultRegion: text(identifier.defaultRegion),
   }));
   while (rows.length < IDENTIFIER_ROWS) rows.push(emptyRow());
-  const period = (fields.period ?? {}) as Record<string, unknown>;
+  const fields: Record<string, string | string[]> = {};
+  for (const spec of layoutOrEmpty(row.kind)) {
+    const value = stored[spec.name];
+    switch (spec.control) {
+      case 'identifiers': break;
+      case 'period': {
+        const period = (value ?? {}) as Record<string, unknown>;
+        const [from, to] = periodNames(spec);
+        fields[from] = text(period.from);
+        fields[to] = text(period.to);
+        break;
+      }
+      case 'checks': fields[spec.name] = Array.isArray(value) ? value.map(text) : []; break;
+      case 'checkbox': fields[spec.name] = value === true ? 'true' : ''; break;
+      case 'language': fields[spec.name] = text(value) || locale; break;
+      default: fields[spec.name] = text(value);
+    }
+  }
   const treaty = basis.type === 'treaty' ? text(basis.treatyId) : Array.isArray(basis.treaties) ? text(basis.treaties[0]) : '';
   return {
-    executor: row.executor, requestedState: text(basis.to), caseReference: text(fields.caseReference), offence: text(fields.offence),
-    language: text(fields.language) || locale, summary: text(fields.summary), link: text(fields.link), rows,
-    dataCategories: Array.isArray(fields.dataCategories) ? fields.dataCategories.map(text) : [], periodFrom: text(period.from), periodTo: text(period.to),
-    provider: text(fields.provider), proportionality: text(fields.proportionality), preserveDays: text(fields.preserveDays), mlaToFollow: fields.mlaToFollow !== false,
+    executor: row.executor, requestedState: text(basis.to), rows, fields,
     basis: basis.type === 'reciprocity' || basis.reciprocity === true ? 'reciprocity' : treaty ? 'treaty' : 'proposed', treaty,
   };
 }
@@ -111,28 +242,28 @@ const many = (body: DraftBodyValue, name: string): string[] => {
   return typeof value === 'string' ? [value] : Array.isArray(value) ? value : [];
 };
 
-export function draftValues(body: DraftBodyValue): DraftValues {
+/** What a form of this kind posted. */
+export function draftValues(kind: string, body: DraftBodyValue): DraftValues {
   const basis = one(body, 'basis');
   const count = Math.min(MAX_ROWS, Math.max(IDENTIFIER_ROWS, Number.parseInt(one(body, 'rows'), 10) || IDENTIFIER_ROWS));
+  const fields: Record<string, string | string[]> = {};
+  for (const spec of layoutOrEmpty(kind)) {
+    switch (spec.control) {
+      case 'identifiers': break;
+      case 'period': for (const name of periodNames(spec)) fields[name] = one(body, name); break;
+      case 'checks': fields[spec.name] = many(body, spec.name); break;
+      case 'checkbox': fields[spec.name] = one(body, spec.name) === 'true' ? 'true' : ''; break;
+      default: fields[spec.name] = one(body, spec.name);
+    }
+  }
   return {
     executor: one(body, 'executor'),
     requestedState: one(body, 'requestedState'),
-    caseReference: one(body, 'caseReference'),
-    offence: one(body, 'offence'),
-    language: one(body, 'language'),
-    summary: one(body, 'summary'),
-    link: one(body, 'link'),
     rows: Array.from({ length: count }, (_, row) => ({
       kind: one(body, `identifier-${row}-kind`), value: one(body, `identifier-${row}-value`), service: one(body, `identifier-${row}-service`),
       chain: one(body, `identifier-${row}-chain`), observedAt: one(body, `identifier-${row}-observedAt`), defaultRegion: one(body, `identifier-${row}-defaultRegion`),
     })),
-    dataCategories: many(body, 'dataCategories'),
-    periodFrom: one(body, 'periodFrom'),
-    periodTo: one(body, 'periodTo'),
-    provider: one(body, 'provider'),
-    proportionality: one(body, 'proportionality'),
-    preserveDays: one(body, 'preserveDays'),
-    mlaToFollow: one(body, 'mlaToFollow') === 'true',
+    fields,
     basis: basis === 'treaty' || basis === 'reciprocity' ? basis : 'proposed',
     treaty: one(body, 'treaty'),
   };
@@ -150,41 +281,52 @@ export interface BuiltDraft {
 }
 
 /** The fields and legal basis the API would be sent, from what was typed: blanks left out, so that a check names them missing. */
-export function buildDraft(values: DraftValues): BuiltDraft {
+export function buildDraft(kind: string, values: DraftValues): BuiltDraft {
   const local: FieldProblem[] = [];
-  const given = (value: string) => value.trim() || undefined;
+  const given = (value: string | string[] | undefined) => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
   const rowOf: number[] = [];
-  const identifiers = values.rows.flatMap((row, index) => {
-    const typed = [row.value, ...EXTRAS.map((extra) => row[extra])].some((value) => value.trim() !== '');
-    if (!typed && row.kind === '') return [];
-    rowOf.push(index);
-    const identifier: Record<string, unknown> = {};
-    if (row.kind) identifier.kind = row.kind;
-    if (given(row.value)) identifier.value = row.value.trim();
-    const extra = EXTRA_OF[row.kind as keyof typeof EXTRA_OF];
-    if (extra && given(row[extra])) identifier[extra] = extra === 'defaultRegion' ? row[extra].trim().toUpperCase() : row[extra].trim();
-    return [identifier];
-  });
-  const period: Record<string, unknown> = {};
-  if (given(values.periodFrom)) period.from = values.periodFrom.trim();
-  if (given(values.periodTo)) period.to = values.periodTo.trim();
-  const days = values.preserveDays.trim();
-  const optional = (name: string, value: string) => (given(value) ? { [name]: value.trim() } : {});
-  const fields: Record<string, unknown> = {
-    ...optional('caseReference', values.caseReference),
-    ...(values.offence ? { offence: values.offence } : {}),
-    ...(values.language ? { language: values.language } : {}),
-    ...optional('summary', values.summary),
-    ...optional('link', values.link),
-    identifiers,
-    dataCategories: values.dataCategories,
-    period,
-    ...optional('provider', values.provider),
-    ...optional('proportionality', values.proportionality),
-    // A number when it is one; else as typed, so that the check says it is not a whole number.
-    ...(days === '' ? {} : { preserveDays: /^\d{1,6}$/.test(days) ? Number(days) : days }),
-    mlaToFollow: values.mlaToFollow,
-  };
+  const fields: Record<string, unknown> = {};
+  for (const spec of layoutOrEmpty(kind)) {
+    const value = values.fields[spec.name];
+    switch (spec.control) {
+      case 'identifiers':
+        fields[spec.name] = values.rows.flatMap((row, index) => {
+          const typed = [row.value, ...EXTRAS.map((extra) => row[extra])].some((part) => part.trim() !== '');
+          if (!typed && row.kind === '') return [];
+          rowOf.push(index);
+          const identifier: Record<string, unknown> = {};
+          if (row.kind) identifier.kind = row.kind;
+          if (given(row.value)) identifier.value = row.value.trim();
+          const extra = EXTRA_OF[row.kind as keyof typeof EXTRA_OF];
+          if (extra && given(row[extra])) identifier[extra] = extra === 'defaultRegion' ? row[extra].trim().toUpperCase() : row[extra].trim();
+          return [identifier];
+        });
+        break;
+      case 'period': {
+        const [fromName, toName] = periodNames(spec);
+        const period: Record<string, unknown> = {};
+        const from = given(values.fields[fromName]);
+        const to = given(values.fields[toName]);
+        if (from) period.from = from;
+        if (to) period.to = to;
+        // A period that may be left out and is: none; one begun: checked whole.
+        if (from || to || spec.required || !isOptional(kind, spec.name)) fields[spec.name] = period;
+        break;
+      }
+      case 'checks': fields[spec.name] = Array.isArray(value) ? value : []; break;
+      case 'checkbox': fields[spec.name] = value === 'true'; break;
+      case 'number': {
+        const typed = given(value);
+        // A number when it is one; else as typed, so that the check says it is not a whole number.
+        if (typed !== undefined) fields[spec.name] = /^\d{1,6}$/.test(typed) ? Number(typed) : typed;
+        break;
+      }
+      default: {
+        const typed = given(value);
+        if (typed !== undefined) fields[spec.name] = typed;
+      }
+    }
+  }
   if (!values.executor) local.push({ field: '/executor', problem: 'required', params: {} });
   let basis: string | undefined;
   if (values.basis === 'reciprocity') basis = 'reciprocity';
@@ -197,6 +339,9 @@ export function buildDraft(values: DraftValues): BuiltDraft {
   return { fields, requestedState: given(values.requestedState), basis, rowOf, local };
 }
 
+/** Whether the kind's schema lets a field be left out. */
+const isOptional = (kind: string, name: string) => !((kindOf(kind)?.fields as unknown as { required?: string[] } | undefined)?.required ?? []).includes(name);
+
 /** The checks `Requests.draft` makes on the fields, for a form refused before it reaches the service, so that every problem is told at once. */
 export function fieldsProblems(kind: Kind, fields: Record<string, unknown>): FieldProblem[] {
   const value = Value.Default(kind.fields, structuredClone(fields));
@@ -205,47 +350,30 @@ export function fieldsProblems(kind: Kind, fields: Record<string, unknown>): Fie
   return checkIdentifiers((value as { identifiers: Parameters<typeof checkIdentifiers>[0] }).identifiers).problems;
 }
 
-/** The control of each top-level field, by the name the API gives it. */
-const SIMPLE_FIELDS: Record<string, string> = {
-  executor: 'executor', requestedState: 'requested-state', caseReference: 'case-reference', offence: 'offence', language: 'language', summary: 'summary',
-  link: 'link', provider: 'provider', proportionality: 'proportionality', preserveDays: 'preserve-days', mlaToFollow: 'mla-to-follow', basis: 'treaty',
-};
-
-/** The words that name each top-level field. */
-function fieldLabel({ t }: RequestsContext, name: string): string | undefined {
-  switch (name) {
-    case 'executor': return t('draft.executor');
-    case 'requestedState': return t('draft.requestedState');
-    case 'caseReference': return t('draft.caseReference');
-    case 'offence': return t('draft.offence');
-    case 'language': return t('draft.language');
-    case 'summary': return t('draft.summary');
-    case 'link': return t('draft.link');
-    case 'provider': return t('draft.provider');
-    case 'proportionality': return t('draft.proportionality');
-    case 'preserveDays': return t('draft.preserveDays');
-    case 'mlaToFollow': return t('draft.mlaToFollow');
-    case 'basis': return t('draft.treaty');
-    default: return undefined;
-  }
-}
-
 /** Where a problem goes in the form: the control of its JSON pointer, and the words that name it. */
-export function placeDraftProblem(context: RequestsContext, problem: FieldProblem, rowOf: readonly number[]): PlacedProblem {
+export function placeDraftProblem(context: RequestsContext, kind: string, problem: FieldProblem, rowOf: readonly number[]): PlacedProblem {
   const { t } = context;
   const [, head = '', second, third] = problem.field.split('/');
   const message = problemMessage(context, problem);
-  if (SIMPLE_FIELDS[head]) return { id: SIMPLE_FIELDS[head], label: fieldLabel(context, head)!, message };
   switch (head) {
+    case 'executor': return { id: 'executor', label: t('draft.executor'), message };
+    case 'requestedState': return { id: 'requested-state', label: t('draft.requestedState'), message };
+    case 'basis': return { id: 'treaty', label: t('draft.treaty'), message };
+  }
+  const spec = draftLayout(kind)?.find((candidate) => candidate.name === head);
+  if (!spec) return { id: undefined, label: t('draft.heading'), message };
+  switch (spec.control) {
     case 'identifiers': {
-      if (second === undefined) return { id: 'identifier-0-kind', label: t('draft.identifiers'), message };
+      if (second === undefined) return { id: spec.id, label: fieldLabel(context, kind, spec.name), message };
       const row = rowOf[Number(second)] ?? Number(second);
       const part = third === 'kind' || third === 'value' || (EXTRAS as readonly string[]).includes(third ?? '') ? third! : 'value';
       return { id: `identifier-${row}-${part}`, label: t('draft.identifier.field', { n: row + 1, field: identifierPartLabel(context, part) }), message };
     }
-    case 'dataCategories': return { id: 'data-subscriber', label: t('draft.data'), message };
-    case 'period': return { id: second === 'to' ? 'period-to' : 'period-from', label: second === 'to' ? t('draft.period.to') : second === 'from' ? t('draft.period.from') : t('draft.period'), message };
-    default: return { id: undefined, label: t('draft.heading'), message };
+    case 'period': {
+      const end = second === 'to' ? 'to' : second === 'from' ? 'from' : undefined;
+      return { id: `${spec.base}-${end ?? 'from'}`, label: (end && words(context, kind, spec.name, `.${end}`)) || fieldLabel(context, kind, spec.name), message };
+    }
+    default: return { id: spec.id, label: fieldLabel(context, kind, spec.name), message };
   }
 }
 
@@ -260,6 +388,12 @@ function identifierPartLabel({ t }: RequestsContext, part: string): string {
   }
 }
 
+/** Another request of this node that a field may name (the preservation that kept the data). */
+export interface RequestOption {
+  id: string;
+  label: string;
+}
+
 export interface DraftView {
   kind: string;
   /** The draft being changed; a new one otherwise. */
@@ -272,6 +406,8 @@ export interface DraftView {
   proposalStates: string[];
   proposalState: string | undefined;
   proposal: Proposal | undefined;
+  /** For each field that names another request, the requests of this node it may name. */
+  related: Record<string, RequestOption[]>;
 }
 
 const selected = (yes: boolean) => (yes ? html`selected` : '');
@@ -305,12 +441,13 @@ ${proposal.treaties.length ? html`<ol>${proposal.treaties.map((treaty) => html`<
 
 export function draftPage(context: RequestsContext, view: DraftView): string {
   const { t, locale } = context;
-  const { values, problems, editing } = view;
-  const title = editing ? t('draft.editTitle', { kind: kindLabel(context, view.kind) }) : t('draft.title', { kind: kindLabel(context, view.kind) });
+  const { values, problems, editing, kind } = view;
+  const fourEyes = kindOf(kind)?.fourEyes === true;
+  const title = editing ? t('draft.editTitle', { kind: kindLabel(context, kind) }) : t('draft.title', { kind: kindLabel(context, kind) });
   const required = html` <span class="required">${t('form.required')}</span>`;
   const action = editing
     ? `${requestPath(editing.id)}/edit${view.proposalState ? `?state=${encodeURIComponent(view.proposalState)}` : ''}`
-    : `${NEW_PAGE}?kind=${encodeURIComponent(view.kind)}${view.proposalState ? `&state=${encodeURIComponent(view.proposalState)}` : ''}`;
+    : `${NEW_PAGE}?kind=${encodeURIComponent(kind)}${view.proposalState ? `&state=${encodeURIComponent(view.proposalState)}` : ''}`;
   const ownState = context.console.node.state;
 
   /** A labelled control with its hint and its errors above it. */
@@ -348,10 +485,94 @@ ${field(id('defaultRegion'), t('ident.defaultRegion'), input(id('defaultRegion')
 </fieldset>`;
   };
 
+  /** One field of the kind, as its control. */
+  const control = (spec: FieldSpec): SafeHtml => {
+    const label = fieldLabel(context, kind, spec.name);
+    const hint = words(context, kind, spec.name, '.hint', { rows: values.rows.length, max: spec.property.maximum ?? 0, min: spec.property.minimum ?? 0 });
+    const value = values.fields[spec.name];
+    const typed = typeof value === 'string' ? value : '';
+    const isRequired = spec.required ? html`required` : '';
+    const options = { hint, required: spec.required };
+    switch (spec.control) {
+      case 'offence':
+        return field(spec.id, label, (aria) => html`<select id="${spec.id}" name="${spec.name}" ${isRequired} ${aria}>
+  <option value="">${t('draft.offence.none')}</option>
+  ${OFFENCE_GROUPS.map((group) => html`<optgroup label="${t(`offenceGroup.${group}`)}">${OFFENCES.filter((offence) => offence.group === group).map((offence) =>
+    html`<option value="${offence.id}" ${selected(typed === offence.id)}>${offenceLabel(offence.id, locale)}</option>`)}</optgroup>`)}
+</select>`, options);
+      case 'language':
+        return field(spec.id, label, (aria) => html`<select id="${spec.id}" name="${spec.name}" ${aria}>
+  ${LOCALES.map((code) => html`<option value="${code}" lang="${code}" ${selected(typed === code)}>${ENDONYMS[code]}</option>`)}
+</select>`, options);
+      case 'select':
+        return field(spec.id, label, (aria) => html`<select id="${spec.id}" name="${spec.name}" ${isRequired} ${aria}>
+  <option value="">${t('draft.choose')}</option>
+  ${spec.options.map((option) => html`<option value="${option}" ${selected(typed === option)}>${optionLabel(context, spec.name, option)}</option>`)}
+</select>`, options);
+      case 'request': {
+        const candidates = view.related[spec.name] ?? [];
+        const known = typed === '' || candidates.some((candidate) => candidate.id === typed);
+        return field(spec.id, label, (aria) => html`<select id="${spec.id}" name="${spec.name}" ${isRequired} ${aria}>
+  <option value="">${words(context, kind, spec.name, '.none') ?? t('draft.choose')}</option>
+  ${candidates.map((candidate) => html`<option value="${candidate.id}" ${selected(typed === candidate.id)}>${candidate.label}</option>`)}
+  ${known ? '' : html`<option value="${typed}" selected>${typed}</option>`}
+</select>`, options);
+      }
+      case 'textarea': {
+        const max = spec.property.maxLength ?? 4000;
+        return field(spec.id, label, textarea(spec.id, spec.name, typed, max, max >= 4000 ? 6 : 3, isRequired), options);
+      }
+      case 'text':
+        return field(spec.id, label, input(spec.id, spec.name, typed, html`maxlength="${spec.property.maxLength ?? 2000}" autocomplete="off" ${isRequired}`), options);
+      case 'number':
+        return field(spec.id, label, input(spec.id, spec.name, typed,
+          html`type="number" inputmode="numeric" min="${spec.property.minimum ?? ''}" max="${spec.property.maximum ?? ''}" class="short" ${isRequired}`), options);
+      case 'checkbox':
+        return html`<div class="choice"><input type="checkbox" id="${spec.id}" name="${spec.name}" value="true" ${checked(typed === 'true')} ${hint ? html`aria-describedby="${spec.id}-hint"` : ''}>
+<label for="${spec.id}">${label}${hint ? html` <span class="hint" id="${spec.id}-hint">${hint}</span>` : ''}</label></div>
+${fieldErrors(spec.id, problems)}`;
+      case 'checks': {
+        const ticked = Array.isArray(value) ? value : [];
+        const invalid = problems.some((problem) => problem.id === spec.id);
+        return html`
+<fieldset ${hint || invalid ? html`aria-describedby="${[hint ? `${spec.base}-hint` : '', invalid ? `${spec.id}-error` : ''].filter(Boolean).join(' ')}"` : ''}>
+<legend>${label}${spec.required ? required : ''}</legend>
+${hint ? html`<p class="hint" id="${spec.base}-hint">${hint}</p>` : ''}
+${fieldErrors(spec.id, problems)}
+${spec.options.map((option) => {
+  const id = `${spec.base}-${option}`;
+  const optionHint = optionKey(spec.name, option, '.hint');
+  return html`<div class="choice"><input type="checkbox" id="${id}" name="${spec.name}" value="${option}" ${checked(ticked.includes(option))} ${optionHint ? html`aria-describedby="${id}-hint"` : ''}>
+<label for="${id}">${optionLabel(context, spec.name, option)}${optionHint ? html` <span class="hint" id="${id}-hint">${t(optionHint)}</span>` : ''}</label></div>`;
+})}
+</fieldset>`;
+      }
+      case 'period': {
+        const [fromName, toName] = periodNames(spec);
+        const day = (end: 'from' | 'to', name: string) =>
+          field(`${spec.base}-${end}`, words(context, kind, spec.name, `.${end}`) ?? end, input(`${spec.base}-${end}`, name, text(values.fields[name]), html`type="date" ${isRequired}`));
+        return html`
+<fieldset class="period" ${hint ? html`aria-describedby="${spec.base}-hint"` : ''}>
+<legend>${label}${spec.required ? required : ''}</legend>
+${hint ? html`<p class="hint" id="${spec.base}-hint">${hint}</p>` : ''}
+${day('from', fromName)}
+${day('to', toName)}
+</fieldset>`;
+      }
+      case 'identifiers':
+        return html`
+<fieldset class="identifiers" aria-describedby="identifiers-hint">
+<legend>${label}${spec.required ? required : ''}</legend>
+<p class="hint" id="identifiers-hint">${hint ?? ''} ${t('draft.identifiers.example', { example: '2026-03-02T14:05:00+01:00' })}</p>
+${values.rows.map(identifierRow)}
+</fieldset>`;
+    }
+  };
+
   return requestsPage(context, title, html`
 <p><a href="${editing ? requestPath(editing.id) : LIST_PAGE}">${editing ? t('back.request') : t('back.list')}</a></p>
 <h1>${title}</h1>
-<p>${t('draft.intro')}</p>
+<p>${t(fourEyes ? 'draft.intro.fourEyes' : 'draft.intro')}</p>
 ${errorSummary(context, problems)}
 ${proposalSection(context, view)}
 
@@ -362,48 +583,12 @@ ${csrf(context)}
 ${editing ? html`<p>${t('draft.executor')}: ${code(editing.executor)}</p>` : field('executor', t('draft.executor'), (aria) => html`<select id="executor" name="executor" required ${aria}>
   <option value="">${t('draft.executor.none')}</option>
   ${view.peers.map(peerOption)}
-</select>`, { hint: view.peers.length ? t('draft.executor.hint') : t('draft.executor.noPeers'), required: true })}
+</select>`, { hint: view.peers.length ? words(context, kind, 'executor', '.hint') : t('draft.executor.noPeers'), required: true })}
 ${field('requested-state', t('draft.requestedState'), (aria) => html`<select id="requested-state" name="requestedState" ${aria}>
   <option value="">${t('draft.requestedState.executor')}</option>
   ${states.map((state) => html`<option value="${state}" ${selected(values.requestedState === state)}>${stateName(context, state)}</option>`)}
 </select>`, { hint: t('draft.requestedState.hint', { state: stateName(context, ownState) }) })}
-${field('case-reference', t('draft.caseReference'), input('case-reference', 'caseReference', values.caseReference, html`maxlength="100" autocomplete="off"`), { hint: t('draft.caseReference.hint') })}
-${field('offence', t('draft.offence'), (aria) => html`<select id="offence" name="offence" required ${aria}>
-  <option value="">${t('draft.offence.none')}</option>
-  ${OFFENCE_GROUPS.map((group) => html`<optgroup label="${t(`offenceGroup.${group}`)}">${OFFENCES.filter((offence) => offence.group === group).map((offence) =>
-    html`<option value="${offence.id}" ${selected(values.offence === offence.id)}>${offenceLabel(offence.id, locale)}</option>`)}</optgroup>`)}
-</select>`, { hint: t('draft.offence.hint'), required: true })}
-${field('language', t('draft.language'), (aria) => html`<select id="language" name="language" ${aria}>
-  ${LOCALES.map((code) => html`<option value="${code}" lang="${code}" ${selected(values.language === code)}>${ENDONYMS[code]}</option>`)}
-</select>`, { hint: t('draft.language.hint') })}
-${field('summary', t('draft.summary'), textarea('summary', 'summary', values.summary, 4000, 6, html`required`), { hint: t('draft.summary.hint'), required: true })}
-${field('link', t('draft.link'), textarea('link', 'link', values.link, 2000, 3), { hint: t('draft.link.hint') })}
-
-<fieldset class="identifiers" aria-describedby="identifiers-hint">
-<legend>${t('draft.identifiers')}${required}</legend>
-<p class="hint" id="identifiers-hint">${t('draft.identifiers.hint', { rows: values.rows.length })} ${t('draft.identifiers.example', { example: '2026-03-02T14:05:00+01:00' })}</p>
-${values.rows.map(identifierRow)}
-</fieldset>
-
-<fieldset aria-describedby="data-hint${problems.some((problem) => problem.id === 'data-subscriber') ? ' data-subscriber-error' : ''}">
-<legend>${t('draft.data')}${required}</legend>
-<p class="hint" id="data-hint">${t('draft.data.hint')}</p>
-${fieldErrors('data-subscriber', problems)}
-${DATA_CATEGORIES.map((category) => html`<div class="choice"><input type="checkbox" id="data-${category}" name="dataCategories" value="${category}" ${checked(values.dataCategories.includes(category))} aria-describedby="data-${category}-hint">
-<label for="data-${category}">${t(`data.${category}`)} <span class="hint" id="data-${category}-hint">${t(`data.${category}.hint`)}</span></label></div>`)}
-</fieldset>
-
-<fieldset class="period">
-<legend>${t('draft.period')}${required}</legend>
-${field('period-from', t('draft.period.from'), input('period-from', 'periodFrom', values.periodFrom, html`type="date" required`))}
-${field('period-to', t('draft.period.to'), input('period-to', 'periodTo', values.periodTo, html`type="date" required`))}
-</fieldset>
-
-${field('provider', t('draft.provider'), input('provider', 'provider', values.provider, html`maxlength="200" autocomplete="off"`), { hint: t('draft.provider.hint') })}
-${field('proportionality', t('draft.proportionality'), textarea('proportionality', 'proportionality', values.proportionality, 2000, 3), { hint: t('draft.proportionality.hint') })}
-${field('preserve-days', t('draft.preserveDays'), input('preserve-days', 'preserveDays', values.preserveDays, html`type="number" inputmode="numeric" min="1" max="${DEFAULT_PRESERVATION_DAYS}" class="short"`), { hint: t('draft.preserveDays.hint', { max: DEFAULT_PRESERVATION_DAYS }) })}
-<div class="choice"><input type="checkbox" id="mla-to-follow" name="mlaToFollow" value="true" ${checked(values.mlaToFollow)} aria-describedby="mla-to-follow-hint">
-<label for="mla-to-follow">${t('draft.mlaToFollow')} <span class="hint" id="mla-to-follow-hint">${t('draft.mlaToFollow.hint')}</span></label></div>
+${(draftLayout(kind) ?? []).map(control)}
 
 <fieldset class="basis">
 <legend>${t('draft.basis')}</legend>
@@ -416,7 +601,7 @@ ${field('treaty', t('draft.treaty'), input('treaty', 'treaty', values.treaty, ht
 <label for="basis-reciprocity">${t('draft.basis.reciprocity')} <span class="hint" id="basis-reciprocity-hint">${t('draft.basis.reciprocity.hint')}</span></label></div>
 </fieldset>
 
-<p class="hint" id="save-hint">${t('draft.save.hint')}</p>
+<p class="hint" id="save-hint">${t(fourEyes ? 'draft.save.hint.fourEyes' : 'draft.save.hint')}</p>
 <div><button type="submit" aria-describedby="save-hint">${t('draft.save')}</button></div>
 </form>`);
 }

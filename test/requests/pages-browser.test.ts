@@ -376,6 +376,14 @@ describe('the console pages of requests: a preservation across four nodes, done 
     await page.goto(`${police.node.url}/requests/new?kind=preservation`);
     await assertLanguage(page, 'ar');
     assert.equal(await page.locator('label[for=summary]').innerText(), `${t['draft.summary']} ${t['form.required']}`);
+    // The form of another kind, read from its schema, in the kind's own words: what an order discloses, and whether its user is told.
+    await page.goto(`${police.node.url}/requests/new?kind=disclosure`);
+    assert.equal(await heading(page), said('ar', 'draft.title', { kind: t['kind.disclosure'] }));
+    assert.equal(await page.locator('fieldset:has(#data-subscriber) legend').innerText(), `${t['draft.disclosure.data']} ${t['form.required']}`);
+    assert.equal(await page.locator('label[for=link]').innerText(), `${t['draft.link']} ${t['form.required']}`);
+    assert.match(await page.locator('label[for=confidential]').innerText(), new RegExp(t['draft.disclosure.confidential']));
+    assert.ok(await page.locator('#confidential').isChecked());
+    await assertAccessible(page, 'the draft form of a disclosure order, in Arabic');
     await page.goto(`${police.node.url}/requests/${id}`);
     await assertLanguage(page, 'ar');
     assert.equal(await stateText(page), t['state.preserved']);
