@@ -65,6 +65,10 @@ export function requestFileRoutes(app: HttpServer, db: Database, federation: Fed
       tags,
       summary: 'Download a file of a request, as an attachment (the reading is audited)',
       params: Type.Object({ id: Type.String({ format: 'uuid' }), sha256: Sha256 }),
+      response: {
+        200: { content: { 'application/octet-stream': { schema: Type.String({ format: 'binary', description: "the file's content, as added" }) } } },
+        ...problemResponses,
+      },
     },
   }, async (request, reply) => {
     const file = await fileOf(db, request.params.id, request.params.sha256);
