@@ -5,7 +5,7 @@ import { LOCALES, type Locale, negotiateLocale } from '../platform/i18n/locales.
 import { PUBLIC } from '../platform/http/access.ts';
 import { notFound, problemResponses } from '../platform/http/problem.ts';
 import type { HttpServer } from '../platform/http/server.ts';
-import { StringEnum } from '../platform/schema.ts';
+import { Nullable, Timestamp, StringEnum } from '../platform/schema.ts';
 import { parseReference } from './codes.ts';
 import { IDENTIFIER_KINDS, IDENTIFIER_MAX_LENGTH, type IdentifierOptions } from './identifiers.ts';
 import { CONTACT_CHANNELS, INCIDENT_TYPES, SEVERITIES, guidanceFor } from './incidents.ts';
@@ -24,8 +24,6 @@ const tags = ['prevention'];
 const Reference = Type.String({ minLength: 1, maxLength: 40, description: 'ENT-XXXX-XXXX-C; case, spaces and hyphens do not matter' });
 const AccessCode = Type.String({ minLength: 1, maxLength: 60, description: '27 characters of Crockford base 32, as shown once at submission' });
 const Credentials = { reference: Reference, accessCode: AccessCode };
-const Timestamp = Type.String({ format: 'date-time' });
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 
 const ReportBody = Type.Object({
   type: StringEnum(INCIDENT_TYPES),

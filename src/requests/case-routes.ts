@@ -4,7 +4,7 @@ import { type Actor, recordAudit } from '../audit/record.ts';
 import type { Database } from '../platform/db/database.ts';
 import { problemResponses } from '../platform/http/problem.ts';
 import type { HttpServer } from '../platform/http/server.ts';
-import { StringEnum } from '../platform/schema.ts';
+import { Timestamp, StringEnum } from '../platform/schema.ts';
 import { CASES_PURPOSE, CaseInput, type CaseRow, URGENCIES, closeCase, findCase, listCases, openCase } from './cases.ts';
 import { overlapsOf, overlapsOwnedBy } from './deconfliction.ts';
 import { OverlapSchema } from './routes.ts';
@@ -14,7 +14,6 @@ const tags = ['cases'];
 const OPENERS: readonly Role[] = ['investigator'];
 const READERS: readonly Role[] = ['investigator', 'prosecutor', 'central_authority', 'contact_point'];
 const Id = Type.Object({ id: Type.String({ format: 'uuid' }) });
-const Timestamp = Type.String({ format: 'date-time' });
 
 const CaseSummary = {
   id: Type.String(), reference: Type.String(), offence: Type.String(), summary: Type.String(), urgency: StringEnum(URGENCIES),

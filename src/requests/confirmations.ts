@@ -11,7 +11,7 @@ import { HttpProblem } from '../platform/http/problem.ts';
  */
 const CODE_LENGTH = 12;
 /** Wrong codes after which the provider must ask the desk again by other means. */
-export const MAX_ATTEMPTS = 5;
+const MAX_ATTEMPTS = 5;
 
 /** The code's digest bound to its request: the same code would not confirm another. */
 const bound = (requestId: string, code: string) => codeDigest(`${requestId}${code}`).toString('hex');

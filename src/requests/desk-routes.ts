@@ -1,5 +1,5 @@
-import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import { Nullable, Timestamp } from '../platform/schema.ts';
 import type { Federation } from '../federation/service.ts';
 import type { Role } from '../identity/roles.ts';
 import type { Database } from '../platform/db/database.ts';
@@ -8,7 +8,8 @@ import { HttpProblem, notFound, problemResponses } from '../platform/http/proble
 import type { HttpServer } from '../platform/http/server.ts';
 import { acknowledgeAlert, onCallNow, openAlerts, setOnCall } from './alerts.ts';
 import { codeOf } from './confirmations.ts';
-import { REQUESTS_PURPOSE, type RequestActor, type Requests } from './service.ts';
+import { REQUESTS_PURPOSE, type Requests } from './service.ts';
+import { actorOf } from './routes.ts';
 import { findRequest } from './store.ts';
 import { verifyRequest } from './verify.ts';
 
@@ -16,12 +17,9 @@ const tags = ['requests'];
 // A provider's responders are its desk: they are paged when an emergency request reaches it.
 const DESK: readonly Role[] = ['contact_point', 'provider_responder'];
 const desk = { roles: DESK, purpose: REQUESTS_PURPOSE };
-const Timestamp = Type.String({ format: 'date-time' });
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 /** The longest shift one can go on call for. */
 const MAX_SHIFT_HOURS = 24 * 7;
 
-const actorOf = (request: FastifyRequest): RequestActor => ({ actor: request.actor, roles: request.principal?.roles ?? [], requestId: request.id });
 
 /**
  * The 24/7 desk: who is on call, the alerts that page them (an emergency request, a provider about

@@ -3,9 +3,9 @@ import type { Federation } from '../federation/service.ts';
 import type { Database } from '../platform/db/database.ts';
 import { HttpProblem, notFound, problemResponses } from '../platform/http/problem.ts';
 import type { HttpServer } from '../platform/http/server.ts';
-import { fileOf, filesOf, sealUpload, stageFiles } from './files.ts';
-import { isFinal } from './page-common.ts';
-import { REQUEST_ROLES } from './routes.ts';
+import { fileOf, filesOf, requestClosed, sealUpload } from './files.ts';
+import { isFinal } from './kinds.ts';
+import { REQUEST_ROLES, actorOf } from './routes.ts';
 import { REQUESTS_PURPOSE, type Requests } from './service.ts';
 import { findRequest } from './store.ts';
 
@@ -43,17 +43,15 @@ export function requestFileRoutes(app: HttpServer, db: Database, federation: Fed
     }, async (request, reply) => {
       const row = await findRequest(db, request.params.id);
       if (!row) throw notFound(`request ${request.params.id}`);
-      if (isFinal(row)) throw new HttpProblem(409, 'request-closed', `request ${row.id} is ${row.state}: nothing more is sent with it`);
+      // Refused before a byte is stored; the service checks again as it adds the file.
+      if (isFinal(row)) throw requestClosed(row);
       const declared = Number(request.headers['content-length']);
       if (!Number.isFinite(declared)) throw new HttpProblem(411, 'length-required', 'say how long the file is (Content-Length)');
       if (declared > limit) throw new HttpProblem(413, 'file-too-large', `a file may be at most ${limit} bytes: nothing was added`);
       const mediaType = String(request.headers['content-type'] ?? 'application/octet-stream').split(';')[0]!.trim().toLowerCase() || 'application/octet-stream';
       const file = await sealUpload(federation, request.raw, Math.min(declared, limit), { mediaType, name: request.query.name });
       if (file.size !== declared) throw new HttpProblem(400, 'length-mismatch', `the file has ${file.size} bytes, not the ${declared} announced: nothing was added`);
-      await db.transaction(async (tx) => {
-        await stageFiles(tx, row.id, [file], request.actor.name);
-        await requests.audit(tx, { actor: request.actor, roles: request.principal?.roles ?? [], requestId: request.id }, 'requests.file-added', row.id, { sha256: file.sha256, size: file.size });
-      });
+      await requests.addFile(actorOf(request), row.id, file);
       const added = (await filesOf(db, row.id)).find((f) => f.sha256 === file.sha256)!;
       return reply.code(201).send(added);
     });
@@ -73,7 +71,7 @@ export function requestFileRoutes(app: HttpServer, db: Database, federation: Fed
   }, async (request, reply) => {
     const file = await fileOf(db, request.params.id, request.params.sha256);
     if (!file) throw notFound(`file ${request.params.sha256} of request ${request.params.id}`);
-    await requests.audit(db, { actor: request.actor, roles: request.principal?.roles ?? [], requestId: request.id }, 'requests.file-read', request.params.id, { sha256: file.sha256 });
+    await requests.audit(db, actorOf(request), 'requests.file-read', request.params.id, { sha256: file.sha256 });
     // Never rendered by the browser: whatever it holds is downloaded, not run.
     return reply
       .header('content-type', 'application/octet-stream')

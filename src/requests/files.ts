@@ -17,6 +17,9 @@ export interface FileView {
   addedAt: string;
 }
 
+/** The refusal of a file for a request on which nothing more happens. */
+export const requestClosed = (row: { id: string; state: string }) => new HttpProblem(409, 'request-closed', `request ${row.id} is ${row.state}: nothing more is sent with it`);
+
 /** Files added to a request on this node, to be sent by a later step (data disclosed, evidence returned). */
 export async function stageFiles(tx: Queryable, requestId: string, files: Attachment[], addedBy: string): Promise<void> {
   for (const file of files) {

@@ -46,3 +46,6 @@ export const KINDS = {
 export type KindName = keyof typeof KINDS;
 export const KIND_NAMES = Object.keys(KINDS) as KindName[];
 export const kindOf = (name: string): Kind | undefined => (KINDS as Record<string, Kind>)[name];
+
+/** Whether nothing more happens to a request in this state. */
+export const isFinal = (row: { kind: string; state: string }): boolean => kindOf(row.kind)?.machine.final.includes(row.state) ?? false;

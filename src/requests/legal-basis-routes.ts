@@ -3,7 +3,7 @@ import { ADMIN, ANY_ROLE, type Role } from '../identity/roles.ts';
 import type { Database } from '../platform/db/database.ts';
 import { problemResponses } from '../platform/http/problem.ts';
 import type { HttpServer } from '../platform/http/server.ts';
-import { StringEnum } from '../platform/schema.ts';
+import { Nullable, StringEnum } from '../platform/schema.ts';
 import {
   LEGAL_BASIS_PURPOSE, PARTY_STATUSES, REQUEST_KINDS, RESERVATIONS_MAX, SAMPLE_NOTE, SLUG, STATE_CODE, TREATY_KINDS,
   addBilateralTreaty, listTreaties, proposeBasis, setPartyStatus, today,
@@ -13,7 +13,6 @@ import {
 export const BASIS_READERS: readonly Role[] = ['investigator', 'prosecutor', 'central_authority', 'contact_point'];
 
 const tags = ['requests'];
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 const Day = Type.String({ format: 'date', description: 'YYYY-MM-DD' });
 const State = Type.String({ pattern: STATE_CODE, description: 'ISO 3166-1 alpha-2 code, capital letters' });
 const TreatyId = Type.String({ pattern: SLUG });

@@ -33,7 +33,7 @@ export interface NotificationRow {
 }
 
 /** The categories of an order to a provider of which the provider's State asks to be notified. */
-export function notifiable(row: Pick<RequestRow, 'kind' | 'fields'>, profile: Profile | undefined): string[] {
+function notifiable(row: Pick<RequestRow, 'kind' | 'fields'>, profile: Profile | undefined): string[] {
   if (row.kind !== 'disclosure' || profile?.kind !== 'service_provider' || !profile.notifyNode) return [];
   const categories = Array.isArray(row.fields.dataCategories) ? (row.fields.dataCategories as string[]) : [];
   return categories.filter((category) => profile.notifyOn.includes(category as never));

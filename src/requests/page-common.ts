@@ -11,7 +11,7 @@ import { ENDONYMS, type Locale, isLocale, regionName } from '../platform/i18n/lo
 import { type SafeHtml, html } from '../platform/http/html.ts';
 import { IDENTIFIER_PROBLEM_CODES, WALLET_CHAINS } from '../platform/identifiers/index.ts';
 import type { FieldProblem } from './field-problems.ts';
-import { type Kind, kindOf } from './kinds.ts';
+import { type Kind, isFinal, kindOf } from './kinds.ts';
 import { type Side, actionsIn, draftingRoles as draftingRolesOf } from './machine.ts';
 import type { MessageKey } from './locales/en.ts';
 import { messages } from './messages.ts';
@@ -53,7 +53,6 @@ export const requestPath = (id: string) => `${LIST_PAGE}/${id}`;
 
 export const draftingRoles = (kind: Kind): readonly Role[] => draftingRolesOf(kind.machine);
 
-export const isFinal = (row: Pick<RequestRow, 'kind' | 'state'>) => kindOf(row.kind)?.machine.final.includes(row.state) ?? false;
 
 export function kindLabel({ t }: RequestsContext, kind: string): string {
   const key = `kind.${kind}`;

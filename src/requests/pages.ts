@@ -20,14 +20,14 @@ import { HttpProblem, notFound } from '../platform/http/problem.ts';
 import type { HttpServer } from '../platform/http/server.ts';
 import { StringEnum } from '../platform/schema.ts';
 import type { FieldProblem } from './field-problems.ts';
-import { KINDS, KIND_NAMES, kindOf } from './kinds.ts';
-import { filesOf, sealUpload, stageFiles } from './files.ts';
+import { KINDS, KIND_NAMES, isFinal, kindOf } from './kinds.ts';
+import { filesOf, sealUpload } from './files.ts';
 import type { Attachment } from '../federation/attachments.ts';
 import { readiesToLeave, transitionOf } from './machine.ts';
 import { type Proposal, type Treaty, isRequestKind, listTreaties, proposeBasis, today } from './legal-basis.ts';
 import { type MessageKey, messages } from './messages.ts';
 import {
-  HTML, LIST_PAGE, NEW_PAGE, type RequestsContext, STYLESHEET_PATH, actionLabel, code, draftingRoles, due, fileSize, hasKey, isFinal,
+  HTML, LIST_PAGE, NEW_PAGE, type RequestsContext, STYLESHEET_PATH, actionLabel, code, draftingRoles, due, fileSize, hasKey,
   kindLabel, nextBy, requestPath, requestsContext, requestsPage, shortId, sideLabel, stateLabel, when,
 } from './page-common.ts';
 import {
@@ -37,8 +37,8 @@ import {
 import {
   FILE_INPUT, type FailedStep, type Findings, type RequestView, noteFrom, placeNoteProblem, requestPage, sendsFiles, typedValues,
 } from './page-request.ts';
-import { REQUEST_ROLES } from './routes.ts';
-import { REQUESTS_PURPOSE, type RequestActor, type Requests } from './service.ts';
+import { REQUEST_ROLES, actorOf } from './routes.ts';
+import { REQUESTS_PURPOSE, type Requests } from './service.ts';
 import { type RequestRow, childrenOf, eventsOf, findRequest, listRequests } from './store.ts';
 
 const STYLESHEET = readFileSync(new URL('./requests.css', import.meta.url), 'utf8');
@@ -83,7 +83,6 @@ const RequestQuery = Type.Object({
   added: Type.Optional(Type.String({ pattern: '^[0-9a-f]{64}$' })),
 }, { additionalProperties: false });
 
-const actorOf = (request: FastifyRequest): RequestActor => ({ actor: request.actor, roles: request.principal?.roles ?? [], requestId: request.id });
 const rolesOf = (request: FastifyRequest): readonly Role[] => request.principal?.roles ?? [];
 const activePeers = async (db: Database): Promise<Peer[]> => (await listPeers(db)).filter((peer) => peer.status === 'active');
 const hasForm = (kind: string) => (DRAFT_FORMS as readonly string[]).includes(kind);
@@ -482,12 +481,8 @@ export function requestPages(app: HttpServer, db: Database, requests: Requests, 
       const { id } = request.params;
       const upload = uploads.get(request) ?? { problem: 'file-missing' };
       if ('file' in upload) {
-        const row = await findOrFail(id);
-        await db.transaction(async (tx) => {
-          await stageFiles(tx, row.id, [upload.file], request.actor.name);
-          await requests.audit(tx, actorOf(request), 'requests.file-added', row.id, { sha256: upload.file.sha256, size: upload.file.size });
-        });
-        return reply.redirect(`${requestPath(row.id)}?added=${upload.file.sha256}`, 303);
+        await requests.addFile(actorOf(request), id, upload.file);
+        return reply.redirect(`${requestPath(id)}?added=${upload.file.sha256}`, 303);
       }
       const context = requestsContext(request, node);
       const { t } = context;

@@ -4,7 +4,7 @@ import type { Role } from '../identity/roles.ts';
 import type { Database } from '../platform/db/database.ts';
 import { HttpProblem, notFound, problemResponses } from '../platform/http/problem.ts';
 import type { HttpServer } from '../platform/http/server.ts';
-import { StringEnum } from '../platform/schema.ts';
+import { Nullable, Timestamp, StringEnum } from '../platform/schema.ts';
 import { overlapsOf } from './deconfliction.ts';
 import { KIND_NAMES } from './kinds.ts';
 import { REQUESTS_PURPOSE, type RequestActor, type Requests } from './service.ts';
@@ -19,8 +19,6 @@ export const REQUEST_ROLES: readonly Role[] = ['investigator', 'prosecutor', 'ce
 const access = { roles: REQUEST_ROLES, purpose: REQUESTS_PURPOSE };
 
 const NodeId = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,62}$' });
-const Timestamp = Type.String({ format: 'date-time' });
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 const Side = StringEnum(['requester', 'executor'] as const);
 
 const Basis = {
@@ -68,7 +66,8 @@ const summaryOf = (row: RequestRow) => ({
   state: row.state, seq: row.seq, dueAt: row.due_at?.toISOString() ?? null, createdAt: row.created_at.toISOString(), updatedAt: row.updated_at.toISOString(),
 });
 
-function actorOf(request: FastifyRequest): RequestActor {
+/** Who acts, as the service knows them: the signed-in person, their roles, and the HTTP request for the audit record. */
+export function actorOf(request: FastifyRequest): RequestActor {
   return { actor: request.actor, roles: request.principal?.roles ?? [], requestId: request.id };
 }
 

@@ -7,7 +7,7 @@ import { type Peer, getPeer } from '../federation/trust.ts';
 import type { Role } from '../identity/roles.ts';
 import type { Database, Queryable } from '../platform/db/database.ts';
 import { HttpProblem } from '../platform/http/problem.ts';
-import { KINDS, type Kind, kindOf } from './kinds.ts';
+import { KINDS, type Kind, isFinal, kindOf } from './kinds.ts';
 import { type Side, type Transition, actionsIn, draftingRoles, opens, readiesToLeave, transitionOf } from './machine.ts';
 import { type Applied, type RequestRow, childrenOf, findRequest, insertRequest, lockRequest, recordIdentifiers, recordTransition } from './store.ts';
 import { fieldProblems, type FieldProblem } from './field-problems.ts';
@@ -22,7 +22,7 @@ import type { Attachment } from '../federation/attachments.ts';
 import { checkConfirmation, expectConfirmation, isConfirmed, issueConfirmation } from './confirmations.ts';
 import { raiseAlert, raiseOverdue } from './alerts.ts';
 import { NOTIFY_MESSAGE, notifyProviderState, receiveNotice } from './notifications.ts';
-import { filesOfStep, receiveFiles, takeStagedFiles, stageFiles } from './files.ts';
+import { filesOfStep, receiveFiles, requestClosed, stageFiles, takeStagedFiles } from './files.ts';
 
 export const REQUESTS_PURPOSE = 'cross-border request';
 export const SUBMIT_MESSAGE = 'request.submit';
@@ -158,10 +158,22 @@ export class Requests {
     });
   }
 
+  /** A file added to a request on this node, for a later step to send; none once nothing more happens to the request. */
+  async addFile(who: RequestActor, id: string, file: Attachment): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const row = await lockRequest(tx, id);
+      if (isFinal(row)) throw requestClosed(row);
+      await stageFiles(tx, id, [file], who.actor.name);
+      await this.audit(tx, who, 'requests.file-added', id, { sha256: file.sha256, size: file.size });
+    });
+  }
+
   /** Takes a step on this node's copy; if it crosses the border, its message leaves in the same transaction. */
   async act(who: RequestActor, id: string, action: string, note: unknown): Promise<void> {
-    const profiles = await this.profilesFor(id, action, note);
-    if (action === CONFIRM_ORIGIN && (await this.confirmedBySecondChannel(id))) {
+    // One reading for what is settled before the transaction: the recipient's requirements, whether a code is due.
+    const row = await findRequest(this.db, id);
+    const profiles = await this.profilesFor(row, action, note);
+    if (row && action === CONFIRM_ORIGIN && kindOf(row.kind)?.confirmation) {
       const { code, ...rest } = (note ?? {}) as Record<string, unknown>;
       await checkConfirmation(this.db, id, code);
       note = rest;
@@ -199,11 +211,6 @@ export class Requests {
     return taken;
   }
 
-  /** Whether the request is of a kind whose origin is confirmed with a code read over a second channel. */
-  private async confirmedBySecondChannel(id: string): Promise<boolean> {
-    const row = await findRequest(this.db, id);
-    return Boolean(row && kindOf(row.kind)?.confirmation);
-  }
 
   /** A draft checked against the requirements its recipient publishes: what would keep it from leaving. */
   async check(row: RequestRow): Promise<Findings & { profileVersion: number }> {
@@ -215,8 +222,7 @@ export class Requests {
    * The requirements of the node a step would submit a request to, fetched before the transaction:
    * a peer's answer must not hold a lock on the request.
    */
-  private async profilesFor(id: string, action: string, note: unknown): Promise<Profiles> {
-    const row = await findRequest(this.db, id);
+  private async profilesFor(row: RequestRow | undefined, action: string, note: unknown): Promise<Profiles> {
     const kind = row && kindOf(row.kind);
     const transition = kind && transitionOf(kind.machine, row.state, action, row.side);
     const forwardTo = action === 'forward' ? (note as { to?: unknown } | undefined)?.to : undefined;

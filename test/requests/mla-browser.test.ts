@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { isolated } from '../../src/console/layout.ts';
+import type { Browser, Page } from 'playwright-core';
 import type { Locale } from '../../src/platform/i18n/locales.ts';
-import { type MessageKey, catalogs, messages } from '../../src/requests/messages.ts';
-import { assertAccessible, assertLanguage, heading, isFocused, launchBrowser, skipWithoutBrowser as skip, submitLogin, submitted } from '../support/browser.ts';
+import { catalogs } from '../../src/requests/messages.ts';
+import { assertAccessible, assertLanguage, heading, isFocused, launchBrowser, skipWithoutBrowser as skip, submitted } from '../support/browser.ts';
+import { Consoles, openFromList, reachesState, said, stateText, step, tabTo } from '../support/request-pages.ts';
 import { type Party, party } from '../support/federation.ts';
 import { userWith } from '../support/node.ts';
 import { mutualTrust } from '../support/requests.ts';
@@ -20,8 +20,6 @@ import { mutualTrust } from '../support/requests.ts';
 
 const en = catalogs.en;
 const ar = catalogs.ar;
-const said = (locale: Locale, key: MessageKey, values: Record<string, string | number> = {}) => messages.t(locale, key, isolated(values));
-const PASSWORD = (name: string) => `${name}-secret-passphrase`;
 const CASE = 'XA-CYB-2026-0200';
 const SUMMARY = 'A ransomware group encrypted the networks of three hospitals in State A; the ransom was paid to addresses controlled from servers in State B.';
 const LINK = 'The servers in State B hosted the leak site and the negotiation panel named in the ransom notes.';
@@ -33,19 +31,12 @@ const ANSWER = '203.0.113.7 seen on 2 March 2026 at 01:12 UTC; 198.51.100.23 see
 const EVIDENCE = Buffer.alloc(1_500_000, 'server one disk image (a stand-in for the test)\n');
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
-/** Presses Tab until the element has the focus: it is reached with the keyboard, after what came before it. */
-async function tabTo(page: Page, selector: string, limit = 60): Promise<void> {
-  for (let presses = 0; !(await isFocused(page, selector)); presses += 1) {
-    assert.ok(presses < limit, `${selector} is not reached with Tab`);
-    await page.keyboard.press('Tab');
-  }
-}
 
 describe('an MLA request with a request for additional information and a partial answer, done in the browser', { skip }, () => {
   let caA: Party;
   let caB: Party;
   let browser: Browser;
-  const contexts: BrowserContext[] = [];
+  let consoles: Consoles;
   let id = '';
   let alice: Page;
   let bruno: Page;
@@ -58,54 +49,18 @@ describe('an MLA request with a request for additional information and a partial
       userWith(caA.admin, 'alice', ['central_authority']), userWith(caA.admin, 'paul', ['prosecutor']), userWith(caB.admin, 'bruno', ['central_authority']),
     ]);
     browser = await launchBrowser();
+    consoles = new Consoles(browser);
   });
   after(async () => {
-    await Promise.all(contexts.map((context) => context.close().catch(() => undefined)));
+    await consoles?.close();
     await browser?.close();
     await Promise.all([caA, caB].map((p) => p?.node.close()));
   });
 
-  /** A browser of its own signed in to a node, in one language, on the list of requests. */
-  async function signedIn(at: Party, username: string, locale: Locale): Promise<Page> {
-    const context = await browser.newContext({ locale, extraHTTPHeaders: { 'accept-language': locale } });
-    contexts.push(context);
-    const page = await context.newPage();
-    await page.goto(`${at.node.url}/login?next=/requests`);
-    assert.equal((await submitLogin(page, locale, username, PASSWORD(username))).status(), 303);
-    assert.equal(new URL(page.url()).pathname, '/requests');
-    return page;
-  }
 
-  const stateText = (page: Page) => page.locator('#request-state').innerText();
 
-  /** Reloads the request's page until it shows the state: the messages between nodes take their time. */
-  async function reaches(page: Page, state: string): Promise<void> {
-    for (const deadline = Date.now() + 30_000; ;) {
-      if ((await stateText(page)) === state) return;
-      assert.ok(Date.now() < deadline, `the request stayed ${await stateText(page)}, not ${state}`);
-      await new Promise((resolve) => setTimeout(resolve, 150));
-      await page.reload();
-    }
-  }
 
-  /** Reloads the list until the request is on it, and opens it. */
-  async function openFromList(page: Page): Promise<void> {
-    const link = page.locator(`a[href="/requests/${id}"]`);
-    for (const deadline = Date.now() + 30_000; (await link.count()) === 0;) {
-      assert.ok(Date.now() < deadline, `request ${id} did not arrive`);
-      await new Promise((resolve) => setTimeout(resolve, 150));
-      await page.reload();
-    }
-    await Promise.all([page.waitForURL(`**/requests/${id}`), link.click()]);
-  }
 
-  /** Takes a step from the request's page by pressing its button; the page answers with the request in its new state. */
-  async function step(page: Page, action: string, fill: (page: Page) => Promise<unknown> = async () => undefined): Promise<void> {
-    await fill(page);
-    const response = await submitted(page, () => page.locator(`#action-${action}`).click());
-    assert.equal(response.status(), 303, `${action}: ${await page.locator('main').innerText()}`);
-    assert.match(page.url(), new RegExp(`\\?done=${action}$`));
-  }
 
   /** The same page in another language, through the console's language switch. */
   async function inLanguage(page: Page, locale: Locale): Promise<void> {
@@ -115,7 +70,7 @@ describe('an MLA request with a request for additional information and a partial
   }
 
   test('State A’s officer drafts the request with the keyboard alone, is told what is missing, and asks for approval', async () => {
-    alice = await signedIn(caA, 'alice', 'en');
+    alice = await consoles.signedIn(caA, 'alice', 'en');
     await assertAccessible(alice, 'the list, in English');
     // A central authority drafts MLA requests, not preservations (the 24/7 point's) nor disclosure orders.
     const starts = await alice.locator('ul.start a').allInnerTexts();
@@ -198,8 +153,8 @@ describe('an MLA request with a request for additional information and a partial
 
   test('a prosecutor approves it, in Arabic: it leaves signed with the key the node issued them', async () => {
     assert.ok(id, 'the draft of the first test');
-    const paul = await signedIn(caA, 'paul', 'ar');
-    await openFromList(paul);
+    const paul = await consoles.signedIn(caA, 'paul', 'ar');
+    await openFromList(paul, id);
     await assertLanguage(paul, 'ar');
     assert.equal(await stateText(paul), ar['state.awaiting-approval']);
     assert.deepEqual(await paul.locator('section.action h3').allInnerTexts(), [ar['action.send-back'], ar['action.approve']]);
@@ -213,8 +168,8 @@ describe('an MLA request with a request for additional information and a partial
   });
 
   test('State B acknowledges it, sees the approval verified, and asks for more information; State A supplies it', async () => {
-    bruno = await signedIn(caB, 'bruno', 'en');
-    await openFromList(bruno);
+    bruno = await consoles.signedIn(caB, 'bruno', 'en');
+    await openFromList(bruno, id);
     assert.equal(await stateText(bruno), en['state.submitted']);
     const digestA = (await caA.node.database.db.query<{ digest: string }>('SELECT digest FROM requests WHERE id = $1', [id])).rows[0]!.digest;
     assert.equal(await bruno.locator('#request-digest').innerText(), digestA, 'both copies have the same digest');
@@ -224,14 +179,14 @@ describe('an MLA request with a request for additional information and a partial
     assert.equal(await stateText(bruno), en['state.information-requested']);
 
     await alice.goto(`${caA.node.url}/requests/${id}`);
-    await reaches(alice, en['state.information-requested']);
+    await reachesState(alice, en['state.information-requested']);
     assert.match(await alice.locator('.timeline > li').last().innerText(), new RegExp(QUESTIONS.slice(0, 20)));
     await step(alice, 'supply-information', (page) => page.locator('#supply-information-answer').fill(ANSWER));
     assert.equal(await stateText(alice), en['state.acknowledged']);
   });
 
   test('State B adds the evidence and sends a partial answer; State A sees it listed and downloads it', async () => {
-    await reaches(bruno, en['state.acknowledged']);
+    await reachesState(bruno, en['state.acknowledged']);
     assert.match(await bruno.locator('.timeline > li').last().innerText(), new RegExp(ANSWER.slice(0, 20)));
 
     // Without a file chosen, the form says so beside its field.
@@ -255,7 +210,7 @@ describe('an MLA request with a request for additional information and a partial
     });
     assert.equal(await stateText(bruno), en['state.partially-executed']);
 
-    await reaches(alice, en['state.partially-executed']);
+    await reachesState(alice, en['state.partially-executed']);
     const listed = alice.locator(`tr#file-${sha256(EVIDENCE)}`);
     assert.match(await listed.innerText(), /server-1\.img/);
     assert.match(await listed.innerText(), new RegExp(en['event.execute-partially']));

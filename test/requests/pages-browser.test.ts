@@ -1,34 +1,21 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
-import { LOCALES, type Locale } from '../../src/platform/i18n/locales.ts';
+import type { Browser, Page } from 'playwright-core';
+import { LOCALES } from '../../src/platform/i18n/locales.ts';
 import { en } from '../../src/requests/locales/en.ts';
-import { type MessageKey, catalogs, messages } from '../../src/requests/messages.ts';
+import { catalogs, messages } from '../../src/requests/messages.ts';
 import {
-  assertAccessible, assertLanguage, CATALOGS, heading, isFocused, launchBrowser, skipWithoutBrowser as skip, submitLogin, submitted,
+  assertAccessible, assertLanguage, CATALOGS, heading, isFocused, launchBrowser, skipWithoutBrowser as skip, submitted,
 } from '../support/browser.ts';
-import { isolated } from '../../src/console/layout.ts';
-import { type Party, party, trust } from '../support/federation.ts';
+import { Consoles, openFromList, reachesState, said, stateText, step, tabTo } from '../support/request-pages.ts';
+import { type Party, party } from '../support/federation.ts';
+import { mutualTrust } from '../support/requests.ts';
 import { type Api, userWith } from '../support/node.ts';
 
-/** A message as the pages set it: the values inside Unicode bidi isolates, as the layout does. */
-function said(locale: Locale, key: MessageKey, values: Record<string, string | number> = {}): string {
-  return messages.t(locale, key, isolated(values));
-}
-
-
-/** Presses Tab until the element has the focus: it is reached with the keyboard, after what came before it. */
-async function tabTo(page: Page, selector: string, limit = 40): Promise<void> {
-  for (let presses = 0; !(await isFocused(page, selector)); presses += 1) {
-    assert.ok(presses < limit, `${selector} is not reached with Tab`);
-    await page.keyboard.press('Tab');
-  }
-}
 
 /** Today plus some days, YYYY-MM-DD. */
 const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 
-const PASSWORD = (name: string) => `${name}-secret-passphrase`;
 const CASE = 'XA-CYB-2026-0042';
 const SUMMARY = 'A hospital in State A was encrypted on 2 March; the ransom note names an e-mail account held by the provider.';
 const EMAIL = 'Decrypt-Now@MAIL.example';
@@ -43,77 +30,36 @@ describe('the console pages of requests: a preservation across four nodes, done 
   let provider: Party;
   let investigatorApi: Api;
   let browser: Browser;
-  const contexts: BrowserContext[] = [];
+  let consoles: Consoles;
 
   before(async () => {
     [police, a247, b247, provider] = await Promise.all([
       party('a-police', 'XA'), party('a-247', 'XA'), party('b-247', 'XB'), party('provider', 'XB'),
     ]);
-    for (const [x, y] of [[police, a247], [a247, b247], [b247, provider]] as const) {
-      await trust(x, y);
-      await trust(y, x);
-    }
+    await mutualTrust([police, a247], [a247, b247], [b247, provider]);
     for (const p of [police, a247, b247, provider]) p.node.federation.worker.start();
     investigatorApi = await userWith(police.admin, 'ines', ['investigator']);
     await userWith(a247.admin, 'omar', ['contact_point']);
     await userWith(b247.admin, 'olga', ['contact_point']);
     await userWith(provider.admin, 'pat', ['provider_responder']);
     browser = await launchBrowser();
+    consoles = new Consoles(browser);
   });
   after(async () => {
-    await Promise.all(contexts.map((context) => context.close().catch(() => undefined)));
+    await consoles?.close();
     await browser?.close();
     await Promise.all([police, a247, b247, provider].map((p) => p?.node.close()));
   });
 
-  /** A browser of its own (cookies are per host, not per port) signed in to a node, in one language. */
-  async function signedIn(at: Party, username: string, locale: Locale = 'en', options: BrowserContextOptions = {}): Promise<Page> {
-    const context = await browser.newContext({ locale, extraHTTPHeaders: { 'accept-language': locale }, ...options });
-    contexts.push(context);
-    const page = await context.newPage();
-    await page.goto(`${at.node.url}/login?next=/requests`);
-    assert.equal((await submitLogin(page, locale, username, PASSWORD(username))).status(), 303);
-    assert.equal(new URL(page.url()).pathname, '/requests');
-    return page;
-  }
 
   const count = async (at: Party) => (await at.node.database.db.query<{ n: number }>('SELECT count(*)::int AS n FROM requests')).rows[0]!.n;
-  const stateText = (page: Page) => page.locator('#request-state').innerText();
 
-  /** Reloads the request's page until it shows the state: the messages between nodes take their time. */
-  async function reaches(page: Page, state: string): Promise<void> {
-    for (const deadline = Date.now() + 30_000; ;) {
-      if ((await stateText(page)) === state) return;
-      assert.ok(Date.now() < deadline, `the request stayed ${await stateText(page)}, not ${state}`);
-      await new Promise((resolve) => setTimeout(resolve, 150));
-      await page.reload();
-    }
-  }
-
-  /** Reloads the list until the request is on it, and opens it. */
-  async function openFromList(page: Page, id: string): Promise<void> {
-    const link = page.locator(`a[href="/requests/${id}"]`);
-    for (const deadline = Date.now() + 30_000; (await link.count()) === 0;) {
-      assert.ok(Date.now() < deadline, `request ${id} did not arrive`);
-      await new Promise((resolve) => setTimeout(resolve, 150));
-      await page.reload();
-    }
-    await Promise.all([page.waitForURL(`**/requests/${id}`), link.click()]);
-  }
-
-  /** Takes a step from the request's page by pressing its button; the page answers with the request in its new state. */
-  async function step(page: Page, action: string, fill: (page: Page) => Promise<unknown> = async () => undefined): Promise<void> {
-    await fill(page);
-    const response = await submitted(page, () => page.locator(`#action-${action}`).click());
-    assert.equal(response.status(), 303, `${action}: ${await page.locator('main').innerText()}`);
-    assert.match(page.url(), new RegExp(`\\?done=${action}$`));
-  }
 
   let id = '';
   let ines: Page;
 
   test('the investigator drafts the request with the keyboard alone, then submits it', async () => {
-    ines = await signedIn(police, 'ines');
+    ines = await consoles.signedIn(police, 'ines');
     assert.equal(await heading(ines), en['list.title']);
     assert.ok(await ines.getByText(en['list.none'], { exact: true }).isVisible());
     // The console's home page leads to the requests.
@@ -200,7 +146,7 @@ describe('the console pages of requests: a preservation across four nodes, done 
 
   test('both 24/7 points forward it, the provider preserves, and the investigator sees the confirmation arrive', async () => {
     assert.ok(id, 'the draft of the first test');
-    const omar = await signedIn(a247, 'omar');
+    const omar = await consoles.signedIn(a247, 'omar');
     await openFromList(omar, id);
     assert.equal(await stateText(omar), en['state.submitted']);
     assert.match(await omar.locator('.timeline').innerText(), /ines/, 'the step names who took it, on which node');
@@ -211,12 +157,12 @@ describe('the console pages of requests: a preservation across four nodes, done 
     assert.equal(await stateText(omar), en['state.forwarded']);
     const abroad = (await omar.locator('#forwarded-heading + .wide a').getAttribute('href'))!.split('/').at(-1)!;
 
-    const olga = await signedIn(b247, 'olga');
+    const olga = await consoles.signedIn(b247, 'olga');
     await openFromList(olga, abroad);
     await step(olga, 'forward', (page) => page.locator('#forward-to').selectOption('provider'));
     const toProvider = (await olga.locator('#forwarded-heading + .wide a').getAttribute('href'))!.split('/').at(-1)!;
 
-    const pat = await signedIn(provider, 'pat');
+    const pat = await consoles.signedIn(provider, 'pat');
     await openFromList(pat, toProvider);
     await step(pat, 'acknowledge');
     const until = inDays(60);
@@ -227,7 +173,7 @@ describe('the console pages of requests: a preservation across four nodes, done 
     assert.equal(await stateText(pat), en['state.preserved']);
 
     await ines.goto(`${police.node.url}/requests/${id}`);
-    await reaches(ines, en['state.preserved']);
+    await reachesState(ines, en['state.preserved']);
     const history = await ines.locator('.timeline li').last().innerText();
     assert.match(history, new RegExp(en['event.confirm-preserved']));
     assert.match(history, /EM-PRES-7781/);
@@ -252,7 +198,7 @@ describe('the console pages of requests: a preservation across four nodes, done 
     assert.equal((await investigatorApi.post(`/api/v1/requests/${second}/actions/submit`, {})).status, 200);
 
     // Without JavaScript: the pages are plain forms.
-    const omar = await signedIn(a247, 'omar', 'fr', { javaScriptEnabled: false });
+    const omar = await consoles.signedIn(a247, 'omar', 'fr', { javaScriptEnabled: false });
     const fr = catalogs.fr;
     await openFromList(omar, second);
     const stale = await omar.context().newPage();
@@ -282,7 +228,7 @@ describe('the console pages of requests: a preservation across four nodes, done 
 
   test('a draft its recipient would send back is told so before it leaves, refused when submitted, and changed from its page', async () => {
     const t = catalogs.es;
-    const page = await signedIn(police, 'ines', 'es', { javaScriptEnabled: false });
+    const page = await consoles.signedIn(police, 'ines', 'es', { javaScriptEnabled: false });
     await page.goto(`${police.node.url}/requests/new?kind=preservation&state=XB`);
     // The request is written in the reader's language unless they say otherwise; a-247 publishes that it reads English only.
     assert.equal(await page.locator('#language').inputValue(), 'es');
@@ -327,7 +273,7 @@ describe('the console pages of requests: a preservation across four nodes, done 
     const before_ = await count(police);
     for (const locale of ['fr', 'ar'] as const) {
       const t = catalogs[locale];
-      const page = await signedIn(police, 'ines', locale);
+      const page = await consoles.signedIn(police, 'ines', locale);
       await page.goto(`${police.node.url}/requests/new?kind=preservation&state=XB`);
       await assertLanguage(page, locale);
       await page.locator('#executor').selectOption('a-247');
@@ -369,7 +315,7 @@ describe('the console pages of requests: a preservation across four nodes, done 
   });
 
   test('in Arabic the draft form and the request page are right to left and readable', async () => {
-    const page = await signedIn(police, 'ines', 'ar');
+    const page = await consoles.signedIn(police, 'ines', 'ar');
     const t = catalogs.ar;
     await assertLanguage(page, 'ar');
     assert.equal(await heading(page), t['list.title']);
@@ -395,7 +341,7 @@ describe('the console pages of requests: a preservation across four nodes, done 
   for (const locale of LOCALES) {
     test(`${locale}: axe-core finds no serious fault on the list, the draft form (blank and refused) and a request, and on a 320 px screen nothing scrolls sideways`, async () => {
       const t = CATALOGS[locale];
-      const page = await signedIn(police, 'ines', locale, { viewport: { width: 320, height: 800 } });
+      const page = await consoles.signedIn(police, 'ines', locale, { viewport: { width: 320, height: 800 } });
       const overflow = () => page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
       assert.equal(await heading(page), catalogs[locale]['list.title']);
       assert.equal(await page.getByRole('button', { name: t.logout, exact: true }).count(), 1);

@@ -5,12 +5,12 @@ import { StringEnum } from '../../platform/schema.ts';
 import { IdentifierSchema } from '../identifiers.ts';
 import type { Transition } from '../machine.ts';
 import { OFFENCE_IDS } from '../offences.ts';
+import { DATA_CATEGORIES } from '../profile.ts';
 
 /** What the kinds of request share: the facts, the data sought, and the words of their steps. */
 export const Day = Type.String({ format: 'date', description: 'YYYY-MM-DD' });
 export const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength });
 export const Comment = Type.Optional(Text(2000));
-export const DATA_CATEGORY_VALUES = ['subscriber', 'traffic', 'content'] as const;
 export const Sha256 = Type.String({ pattern: '^[0-9a-f]{64}$' });
 /** Files a step sends, by the SHA-256 of their content: added to the request first, then named here. */
 export const Files = Type.Array(Sha256, { minItems: 1, maxItems: 100, uniqueItems: true });
@@ -27,7 +27,7 @@ export const facts = {
 
 export const dataSought = {
   identifiers: Type.Array(IdentifierSchema, { minItems: 1, maxItems: 100 }),
-  dataCategories: Type.Array(StringEnum(DATA_CATEGORY_VALUES), { minItems: 1, uniqueItems: true }),
+  dataCategories: Type.Array(StringEnum(DATA_CATEGORIES), { minItems: 1, uniqueItems: true }),
   period: Type.Object({ from: Day, to: Day }, { additionalProperties: false }),
 };
 

@@ -3,7 +3,8 @@ import type { Role } from '../../identity/roles.ts';
 import { StringEnum } from '../../platform/schema.ts';
 import type { Machine } from '../machine.ts';
 import { IdentifierSchema } from '../identifiers.ts';
-import { Comment, DATA_CATEGORY_VALUES, Day, Files, Remark, Text, approvalNotes, approvalSteps, facts } from './common.ts';
+import { DATA_CATEGORIES } from '../profile.ts';
+import { Comment, Day, Files, Remark, Text, approvalNotes, approvalSteps, facts } from './common.ts';
 
 /**
  * A request for mutual legal assistance, from central authority to central authority (Budapest
@@ -56,7 +57,7 @@ export const MlaFields = Type.Object({
   /** What exactly is to be done or obtained, measure by measure. */
   assistance: Text(4000),
   identifiers: Type.Array(IdentifierSchema, { maxItems: 100, default: [] }),
-  dataCategories: Type.Array(StringEnum(DATA_CATEGORY_VALUES), { uniqueItems: true, default: [] }),
+  dataCategories: Type.Array(StringEnum(DATA_CATEGORIES), { uniqueItems: true, default: [] }),
   period: Type.Optional(Type.Object({ from: Day, to: Day }, { additionalProperties: false })),
   /** The law of the requesting State that makes the facts an offence, and its maximum penalty. */
   provisions: Text(2000),
