@@ -15,6 +15,7 @@ import { Federation } from '../federation/service.ts';
 import { federationRoutes } from '../federation/routes.ts';
 import { installPrevention, withPublicErrorPages } from '../prevention/install.ts';
 import { installRequests } from '../requests/install.ts';
+import { installLedger } from '../ledger/install.ts';
 import { healthRoute } from './health.ts';
 
 export const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -41,6 +42,7 @@ export async function buildApp(config: NodeConfig, db: Database, logger: Logger,
   federationPages(app, federation, node);
   installPrevention(app, db, config, node);
   installRequests(app, db, federation, node);
+  await installLedger(app, db, federation);
   app.addHook('onClose', () => federation.stop());
   await app.ready();
   return { app, federation };

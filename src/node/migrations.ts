@@ -5,6 +5,7 @@ export const MIGRATIONS = [
   ...migrationsIn('audit', new URL('../audit/migrations/', import.meta.url)),
   ...migrationsIn('identity', new URL('../identity/migrations/', import.meta.url)),
   ...migrationsIn('federation', new URL('../federation/migrations/', import.meta.url)),
+  ...migrationsIn('ledger', new URL('../ledger/migrations/', import.meta.url)),
   ...migrationsIn('prevention', new URL('../prevention/migrations/', import.meta.url)),
   ...migrationsIn('requests', new URL('../requests/migrations/', import.meta.url)),
 ];

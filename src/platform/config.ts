@@ -54,15 +54,25 @@ const ConfigSchema = Type.Object(
       },
       { additionalProperties: false },
     ),
+    ledger: Type.Object(
+      {
+        /** Seconds between two runs that add new records to the tamper-evident log and sign its tree head. */
+        treeHeadSeconds: Type.Integer({ minimum: 1 }),
+        /** Seconds between two checks of the peers' tree heads. */
+        watchSeconds: Type.Integer({ minimum: 1 }),
+      },
+      { additionalProperties: false },
+    ),
   },
   { additionalProperties: false },
 );
 
 export type NodeConfig = Static<typeof ConfigSchema>;
 
-export type ConfigOverrides = Partial<Omit<NodeConfig, 'federation' | 'prevention'>> & {
+export type ConfigOverrides = Partial<Omit<NodeConfig, 'federation' | 'prevention' | 'ledger'>> & {
   federation?: Partial<NodeConfig['federation']>;
   prevention?: Partial<NodeConfig['prevention']>;
+  ledger?: Partial<NodeConfig['ledger']>;
 };
 
 export class ConfigError extends Error {}
@@ -110,6 +120,12 @@ export function loadConfig(options: { file?: string | undefined; env?: NodeJS.Pr
     retentionDays: {},
     ...(fromFile.prevention as object | undefined),
     ...options.overrides?.prevention,
+  };
+  merged.ledger = {
+    treeHeadSeconds: 300,
+    watchSeconds: 300,
+    ...(fromFile.ledger as object | undefined),
+    ...options.overrides?.ledger,
   };
   if (env.ENTRAIDE_NODE_ID) merged.nodeId = env.ENTRAIDE_NODE_ID;
   if (env.HOST) merged.host = env.HOST;
