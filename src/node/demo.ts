@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ROLES } from '../identity/roles.ts';
+import { SAMPLE_ADVISORIES, SAMPLE_PRACTICES } from './demo-publications.ts';
 
 /**
  * The demo federation `npm start` brings up on loopback: two States' police, 24/7 point and
@@ -99,6 +100,35 @@ async function publishProfile(node: DemoNode, token: string): Promise<void> {
   if (!published.ok) throw new Error(`cannot publish the requirements of ${node.nodeId}: ${await published.text()}`);
 }
 
+/** The portal of State A's police, with sample advisories (written by the analyst, published by the administrator) and good practices; once. */
+const PORTAL_NODE = 'a-police';
+
+async function seedPublications(node: DemoNode, adminToken: string): Promise<void> {
+  if (node.nodeId !== PORTAL_NODE) return;
+  const existing = await call(`${node.url}/api/v1/advisories`, { token: adminToken });
+  if (existing.ok && ((await existing.json()) as { items: unknown[] }).items.length > 0) return;
+  const login = await call(`${node.url}/api/v1/auth/login`, { method: 'POST', json: { username: 'analyst', password: DEMO_PASSWORD } });
+  const token = ((await login.json()) as { token: string }).token;
+  const send = async (method: string, path: string, json: unknown, as = token) => {
+    const response = await call(`${node.url}${path}`, { method, token: as, json });
+    if (!response.ok) throw new Error(`cannot seed ${method} ${path} on ${node.nodeId}: ${await response.text()}`);
+    return (await response.json()) as { id: string };
+  };
+  for (const sample of SAMPLE_ADVISORIES) {
+    const texts = Object.entries(sample.texts);
+    const [locale, original] = texts[0]!;
+    const { id } = await send('POST', '/api/v1/advisories', { audience: sample.audience, threat: sample.threat, locale, ...original });
+    for (const [other, text] of texts.slice(1)) await send('PUT', `/api/v1/advisories/${id}/texts/${other}`, text);
+    await send('POST', `/api/v1/advisories/${id}/publication`, {}, adminToken);
+  }
+  for (const sample of SAMPLE_PRACTICES) {
+    const texts = Object.entries(sample.texts);
+    const [locale, first] = texts[0]!;
+    const { id } = await send('POST', '/api/v1/practices', { ...sample.facts, locale, ...first });
+    for (const [other, text] of texts.slice(1)) await send('PUT', `/api/v1/practices/${id}/texts/${other}`, text);
+  }
+}
+
 /** Accounts for every role and mutual trust; on a restart everything is already there (409) and kept. */
 async function seed(nodes: DemoNode[]): Promise<void> {
   const tokens = new Map<string, string>();
@@ -114,6 +144,7 @@ async function seed(nodes: DemoNode[]): Promise<void> {
       if (!created.ok && created.status !== 409) throw new Error(`cannot create ${role} on ${node.nodeId}: ${await created.text()}`);
     }
     await publishProfile(node, token);
+    await seedPublications(node, token);
   }));
   const fingerprints = new Map<string, string>();
   for (const node of nodes) {

@@ -7,6 +7,7 @@ import { phoneRegionOf } from './identifiers.ts';
 import { fillMatchKeys } from './match-keys.ts';
 import { isPublicPage, preventionPages, renderPublicErrorPage } from './pages.ts';
 import { deleteExpiredReports, retentionPolicy } from './retention.ts';
+import { installPublications } from './publications.ts';
 import { preventionRoutes } from './routes.ts';
 import { preventionStaffPages } from './staff-pages.ts';
 import { SubmissionLimiter } from './submissions.ts';
@@ -15,8 +16,9 @@ import { SubmissionLimiter } from './submissions.ts';
 const RETENTION_INTERVAL_MS = 3600_000;
 
 /**
- * The public portal, its API and the staff's pages, sharing one limit on submissions; the match
- * keys of identifiers stored before the portal had them, filled at start; and the retention job.
+ * The public portal, its API and the staff's pages, sharing one limit on submissions; advisories and
+ * good practices; the match keys of identifiers stored before the portal had them, filled at start;
+ * and the retention job.
  */
 export function installPrevention(app: HttpServer, db: Database, config: NodeConfig, node: NodeIdentity): void {
   const limiter = new SubmissionLimiter(config.prevention.reportsPerHour);
@@ -26,6 +28,7 @@ export function installPrevention(app: HttpServer, db: Database, config: NodeCon
   preventionRoutes(app, db, limiter, intake);
   preventionPages(app, db, limiter, { childHotline: config.prevention.childHotlineUrl, intake, retention, privacyContact: config.prevention.privacyContact });
   preventionStaffPages(app, db, node);
+  installPublications(app, db, config, node);
 
   const expire = async () => {
     try {

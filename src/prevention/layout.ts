@@ -14,6 +14,13 @@ export const START_PAGE = '/report';
 export const STATUS_PAGE = '/report/status';
 /** What is done with what the public tells: linked from every public page and from the report form. */
 export const PRIVACY_PAGE = '/privacy';
+export const ADVISORIES_PAGE = '/advisories';
+export const PRACTICES_PAGE = '/practices';
+/** Where whoever holds a request said to come from this node checks it (src/requests/verify-page.ts), in this frame. */
+export const VERIFY_PAGE = '/verify';
+export const ADVISORY_FEED = '/advisories.atom';
+/** The portal's sections, in the order of its menu. */
+const SECTIONS = [[START_PAGE, 'nav.report'], [ADVISORIES_PAGE, 'nav.advisories'], [PRACTICES_PAGE, 'nav.practices']] as const;
 
 export interface PublicContext {
   locale: Locale;
@@ -44,7 +51,14 @@ export const sessionToken = ({ request }: PublicContext) =>
 /** A code the reader must copy exactly: left to right in every language, and never broken at a hyphen. */
 export const code = (text: string) => html`<code class="reference" dir="ltr">${text}</code>`;
 
-export function publicPage(context: PublicContext, title: string, body: SafeHtml): string {
+function sections({ t, request }: PublicContext): SafeHtml {
+  const path = request.url.split('?')[0] ?? '';
+  return html`<nav class="sections" aria-label="${t('nav.label')}"><ul>${SECTIONS.map(([href, label]) =>
+    html`<li><a href="${href}" ${path === href || path.startsWith(`${href}/`) ? html`aria-current="page"` : ''}>${t(label)}</a></li>`)}</ul></nav>`;
+}
+
+/** `feed`: the Atom feed the page offers, for feed readers to find. */
+export function publicPage(context: PublicContext, title: string, body: SafeHtml, options: { feed?: { href: string; title: string } } = {}): string {
   const { locale, t } = context;
   return `<!doctype html>${html`<html lang="${locale}" dir="${direction(locale)}">
 <head>
@@ -53,12 +67,14 @@ export function publicPage(context: PublicContext, title: string, body: SafeHtml
 <title>${title} · ${t('site.name')}</title>
 <link rel="stylesheet" href="/assets/console.css">
 <link rel="stylesheet" href="/assets/report.css">
+${options.feed ? html`<link rel="alternate" type="application/atom+xml" href="${options.feed.href}" title="${options.feed.title}">` : ''}
 </head>
 <body>
 <a class="skip" href="#main">${t('skip')}</a>
 <header>
 <p class="brand"><a href="${START_PAGE}">${t('site.name')}</a> <span>${t('site.tagline')}</span></p>
 ${languageSwitch(locale, t('lang.label'), context.here)}
+${sections(context)}
 </header>
 <main id="main" tabindex="-1">
 <p class="emergency">${t('emergency')}</p>

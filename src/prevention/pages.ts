@@ -15,7 +15,7 @@ import { newAccessCode, newReference } from './codes.ts';
 import { IDENTIFIER_KINDS, type IdentifierKind, type IdentifierOptions } from './identifiers.ts';
 import { CHILD_PATH, CONTACT_CHANNELS, INCIDENT_TYPES, type IncidentType, asksMoney, guidanceFor, isIncidentType } from './incidents.ts';
 import { type Issue, checkReport, identifiersFromLines } from './intake.ts';
-import { PRIVACY_PAGE, type PublicContext, START_PAGE, STATUS_PAGE, code, publicContext, publicPage, sessionToken } from './layout.ts';
+import { ADVISORIES_PAGE, PRACTICES_PAGE, VERIFY_PAGE, PRIVACY_PAGE, type PublicContext, START_PAGE, STATUS_PAGE, code, publicContext, publicPage, sessionToken } from './layout.ts';
 import type { MessageKey } from './locales/en.ts';
 import { messages } from './messages.ts';
 import { type Credentials, InvalidInput, type ReporterView, addToReport, followReport, submitReport, withdrawReport } from './reports.ts';
@@ -314,8 +314,12 @@ export function renderPublicErrorPage(request: FastifyRequest, status: number): 
 <p><a href="${START_PAGE}">${t('error.back')}</a></p>`);
 }
 
-export const isPublicPage = (url: string) =>
-  url === START_PAGE || url.startsWith(`${START_PAGE}/`) || url.startsWith(`${START_PAGE}?`) || url === PRIVACY_PAGE || url.startsWith(`${PRIVACY_PAGE}?`);
+const PUBLIC_SECTIONS = [START_PAGE, PRIVACY_PAGE, ADVISORIES_PAGE, PRACTICES_PAGE, VERIFY_PAGE];
+
+export function isPublicPage(url: string): boolean {
+  const path = url.split('?')[0]!;
+  return PUBLIC_SECTIONS.some((section) => path === section || path.startsWith(`${section}/`));
+}
 
 /** The reporter's answers as the intake takes them; a choice that is not on the form is no choice. */
 function reportInput(type: IncidentType, values: ReportValues, context: PublicContext) {

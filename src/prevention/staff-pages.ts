@@ -24,12 +24,12 @@ export const QUEUE_PAGE = '/prevention/reports';
 const HTML = 'text/html; charset=utf-8';
 const QUEUE_LIMIT = 200;
 
-interface StaffContext {
+export interface StaffContext {
   console: PageContext;
   t: Translate;
 }
 
-const staffContext = (console: PageContext): StaffContext => ({ console, t: translator(console.locale) });
+export const staffContext = (console: PageContext): StaffContext => ({ console, t: translator(console.locale) });
 
 /** The filters as a GET form sends them: an empty value is "all". */
 const QueueFilter = Type.Object({
@@ -38,7 +38,7 @@ const QueueFilter = Type.Object({
   status: Type.Optional(StringEnum(['', ...REPORT_STATUSES] as const)),
 }, { additionalProperties: false });
 
-function when({ console: { locale } }: StaffContext, date: Date): SafeHtml {
+export function when({ console: { locale } }: StaffContext, date: Date): SafeHtml {
   const day = new Intl.DateTimeFormat(locale, { dateStyle: 'medium' }).format(date);
   const time = new Intl.DateTimeFormat(locale, { timeStyle: 'short' }).format(date);
   return html`<time datetime="${date.toISOString()}"><span class="whole">${day}</span> <span class="whole">${time}</span></time>`;

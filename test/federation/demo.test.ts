@@ -46,6 +46,10 @@ describe('the demo federation that npm start brings up', { skip: Boolean(process
       const provider = (await investigator.get('/api/v1/requests/profiles/provider')).body;
       assert.deepEqual([provider.version, provider.directDisclosure, provider.notifyNode], [1, ['subscriber'], 'b-central']);
 
+      // State A's portal shows sample advisories and good practices, marked as samples.
+      assert.match(await (await fetch('http://127.0.0.1:4100/advisories', { headers: { 'accept-language': 'en' } })).text(), /Sample: fake parcel messages/);
+      assert.match(await (await fetch('http://127.0.0.1:4100/practices?q=password', { headers: { 'accept-language': 'en' } })).text(), /Sample: strong <mark>passwords<\/mark>/);
+
       // A message from State A's police reaches the provider, with its receipt.
       const { msgId } = (await police.post('/api/v1/federation/peers/provider/ping')).body;
       for (let i = 0; i < 100; i += 1) {

@@ -3,58 +3,17 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, BrowserContextOptions, Locator, Page, Response } from 'playwright-core';
-import { LOCALES, type Locale } from '../../src/platform/i18n/locales.ts';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { LOCALES } from '../../src/platform/i18n/locales.ts';
 import { INCIDENT_TYPES } from '../../src/prevention/incidents.ts';
 import { translator } from '../../src/prevention/layout.ts';
 import type { MessageKey, Translate } from '../../src/prevention/messages.ts';
-import {
-  ACCEPT_LANGUAGE, assertAccessible, assertLanguage, assertPng, heading, isFocused, launchBrowser, skipWithoutBrowser as skip, withPage,
-} from '../support/browser.ts';
+import { heading, isFocused, launchBrowser, skipWithoutBrowser as skip } from '../support/browser.ts';
 import { type TestNode, startTestNode } from '../support/node.ts';
+import { type Served, asReader, assertAccessibleAsServed, assertServedPublicPage, load } from '../support/portal.ts';
 
-/** Every public page, with everything it loads, fits in 50 KB: readers on slow or paid connections. */
-const MAX_WEIGHT = 50 * 1024;
 const REFERENCE = /^ENT-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]$/;
 const ACCESS_CODE = /^([0-9A-Z]{4}-){6}[0-9A-Z]{3}$/;
-
-/** A document as the node served it, and the bytes of it and of everything it loaded. */
-interface Served {
-  url: string;
-  status: number;
-  contentType: string;
-  headers: Record<string, string>;
-  body: Buffer;
-  weight: number;
-  parts: string[];
-}
-
-/** Does what loads a page (an address, a link, a form) and returns the document as served. */
-async function load(page: Page, act: () => Promise<unknown>): Promise<Served> {
-  const responses: Response[] = [];
-  const collect = (response: Response) => responses.push(response);
-  page.on('response', collect);
-  try {
-    const loaded = page.waitForEvent('load');
-    await act();
-    await loaded;
-  } finally {
-    page.off('response', collect);
-  }
-  const document = responses.find((response) => response.request().isNavigationRequest() && response.frame() === page.mainFrame());
-  assert.ok(document, 'a document was loaded');
-  const sized = await Promise.all(responses.map(async (response) => ({ path: new URL(response.url()).pathname, bytes: await response.body() })));
-  const body = await document.body();
-  return {
-    url: document.url(),
-    status: document.status(),
-    contentType: document.headers()['content-type'] ?? '',
-    headers: document.headers(),
-    body,
-    weight: sized.reduce((sum, { bytes }) => sum + bytes.length, 0),
-    parts: sized.map(({ path, bytes }) => `${path} ${bytes.length}`),
-  };
-}
 
 /** Tab, and Tab again, until the control has the focus: it is reachable from the keyboard, in that order. */
 async function tabTo(page: Page, control: Locator, limit = 40): Promise<void> {
@@ -87,47 +46,12 @@ describe('the public reporting portal in a browser without JavaScript', { skip }
   const reportCount = async () => (await node.database.db.query<{ n: number }>('SELECT count(*)::int AS n FROM reports')).rows[0]!.n;
   const overflow = (page: Page) => page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
 
-  /**
-   * axe-core needs scripts to run, and the reader's browser has them off: the document exactly as
-   * served is given to a second page, with scripts on, which loads its stylesheets from the node.
-   */
-  async function assertAccessibleAsServed(served: Served, what: string, options: BrowserContextOptions = {}): Promise<void> {
-    await withPage(browser, options, async (audit) => {
-      await audit.route((url) => url.href === served.url, (route) => route.fulfill({ status: served.status, contentType: served.contentType, body: served.body }));
-      await audit.goto(served.url);
-      await assertAccessible(audit, what);
-    });
-  }
-
-  /** A browser of that language, with scripts off and no cache, so that each page is weighed with all it loads. */
-  async function asReader(locale: Locale, use: (page: Page) => Promise<void>, options: BrowserContextOptions = {}): Promise<void> {
-    await withPage(browser, { locale, javaScriptEnabled: false, extraHTTPHeaders: { 'accept-language': ACCEPT_LANGUAGE[locale] }, ...options }, async (page) => {
-      // Routing turns Chromium's cache off.
-      await page.route('**/*', (route) => route.continue());
-      await use(page);
-    });
-  }
-
   for (const locale of LOCALES) {
     test(`${locale}: choose, be told what is missing, report, keep the codes, follow the report; each page light, in the language, and without fault for axe-core`, async (t) => {
       const tr = translator(locale);
-      await asReader(locale, async (page) => {
-        /** What every public page must be; each is weighed, audited and, in Arabic and English, photographed. */
-        async function assertPublicPage(name: string, served: Served, status: number): Promise<void> {
-          assert.equal(served.status, status, `${name}: ${served.body.toString().slice(0, 300)}`);
-          assert.match(served.contentType, /^text\/html/, name);
-          await assertLanguage(page, locale);
-          assert.equal(await page.locator('script').count(), 0, `${name} has a script`);
-          assert.equal(await page.locator('footer a[href="/privacy"]').innerText(), tr('footer.privacy.link'), `${name} links to the privacy notice`);
-          t.diagnostic(`${locale} ${name}: ${served.weight} bytes (${served.parts.join(', ')})`);
-          assert.ok(served.weight <= MAX_WEIGHT, `${name} in ${locale} weighs ${served.weight} bytes`);
-          await assertAccessibleAsServed(served, `${name} in ${locale}`, { locale });
-          if (locale === 'ar' || locale === 'en') {
-            const path = join(screenshots, `${name}-${locale}.png`);
-            await page.screenshot({ path, fullPage: true });
-            await assertPng(path);
-          }
-        }
+      await asReader(browser, locale, async (page) => {
+        const assertPublicPage = (name: string, served: Served, status: number) =>
+          assertServedPublicPage({ browser, page, locale, screenshots, diagnostic: (message) => t.diagnostic(message) }, name, served, status);
 
         const start = await load(page, () => page.goto(`${node.url}/report`));
         await assertPublicPage('start', start, 200);
@@ -223,7 +147,7 @@ describe('the public reporting portal in a browser without JavaScript', { skip }
   for (const locale of ['fr', 'ar'] as const) {
     test(`${locale}: with the keyboard alone, a report is made and then followed`, async () => {
       const tr = translator(locale);
-      await asReader(locale, async (page) => {
+      await asReader(browser, locale, async (page) => {
         await page.goto(`${node.url}/report`);
         // The first stop is the skip link, which takes the focus to the content.
         await page.keyboard.press('Tab');
@@ -293,16 +217,16 @@ describe('the public reporting portal in a browser without JavaScript', { skip }
   }
 
   test('in the dark colour scheme too, axe-core finds no serious fault on the start page, a refused form and a receipt', async () => {
-    await asReader('en', async (page) => {
+    await asReader(browser, 'en', async (page) => {
       const dark = { locale: 'en', colorScheme: 'dark' } as const;
-      await assertAccessibleAsServed(await load(page, () => page.goto(`${node.url}/report`)), 'the start page, dark', dark);
+      await assertAccessibleAsServed(browser, await load(page, () => page.goto(`${node.url}/report`)), 'the start page, dark', dark);
       await page.goto(`${node.url}/report/phishing`);
       const submit = page.getByRole('button', { name: translator('en')('form.submit'), exact: true });
       await page.locator('#f-iban').fill('GB00 0000 0000 0000 0000 00');
-      await assertAccessibleAsServed(await load(page, () => submit.click()), 'a refused form, dark', dark);
+      await assertAccessibleAsServed(browser, await load(page, () => submit.click()), 'a refused form, dark', dark);
       await page.locator('#f-iban').fill('');
       await page.locator('#f-what').fill('A text message sent me to a false bank page.');
-      await assertAccessibleAsServed(await load(page, () => submit.click()), 'a receipt, dark', dark);
+      await assertAccessibleAsServed(browser, await load(page, () => submit.click()), 'a receipt, dark', dark);
     }, { colorScheme: 'dark' });
   });
 
@@ -311,7 +235,7 @@ describe('the public reporting portal in a browser without JavaScript', { skip }
     const link = 'https://secure-login.example-bank-customer-verification.example.com/account/verify?session=1234567890';
     for (const locale of ['ar', 'en'] as const) {
       const tr = translator(locale);
-      await asReader(locale, async (page) => {
+      await asReader(browser, locale, async (page) => {
         await page.goto(`${node.url}/report`);
         assert.equal(await overflow(page), 0, `/report in ${locale}`);
         await page.goto(`${node.url}/report/crypto-scam`);

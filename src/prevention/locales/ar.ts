@@ -1,4 +1,5 @@
 import type { MessageKey } from './en.ts';
+import { publicationsAr } from './publications-ar.ts';
 
 /*
  * Examples that must read left to right (dates, phone numbers, @names) and the values quoted back
@@ -273,4 +274,6 @@ export const ar: Record<MessageKey, string> = {
   'staff.answered': 'تم الحفظ. سيراها المُبلِّغ عندما يتابع بلاغه.',
   'staff.error.message': 'اكتب رسالة إلى المُبلِّغ: لا يُغلق البلاغ إلا برسالة.',
   'staff.error.withdrawn': 'سحب المُبلِّغ هذا البلاغ: لم يعد ممكنًا الرد عليه.',
+
+  ...publicationsAr,
 };

@@ -1,3 +1,5 @@
+import { publicationsEn } from './publications-en.ts';
+
 /** The public portal and the staff's report pages. Plain words, short sentences: many readers are upset, in a hurry or on a small phone. */
 export const en = {
   'site.name': 'Report an online crime',
@@ -268,6 +270,8 @@ export const en = {
   'staff.answered': 'Saved. The reporter sees it when they follow their report.',
   'staff.error.message': 'Write a message to the reporter: a report is closed with a message.',
   'staff.error.withdrawn': 'The reporter withdrew this report: it can no longer be answered.',
+
+  ...publicationsEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,4 +1,5 @@
 import type { MessageKey } from './en.ts';
+import { publicationsEs } from './publications-es.ts';
 
 export const es: Record<MessageKey, string> = {
   'site.name': 'Denunciar un delito en internet',
@@ -268,4 +269,6 @@ export const es: Record<MessageKey, string> = {
   'staff.answered': 'Guardado. La persona lo verá cuando siga su denuncia.',
   'staff.error.message': 'Escriba un mensaje para la persona: una denuncia se cierra con un mensaje.',
   'staff.error.withdrawn': 'La persona retiró esta denuncia: ya no se puede responder.',
+
+  ...publicationsEs,
 };

@@ -1,4 +1,5 @@
 import type { MessageKey } from './en.ts';
+import { publicationsFr } from './publications-fr.ts';
 
 export const fr: Record<MessageKey, string> = {
   'site.name': 'Signaler une infraction en ligne',
@@ -268,4 +269,6 @@ export const fr: Record<MessageKey, string> = {
   'staff.answered': 'Enregistré. La personne le verra quand elle suivra son signalement.',
   'staff.error.message': 'Écrivez un message à la personne : un signalement se clôt avec un message.',
   'staff.error.withdrawn': 'La personne a retiré ce signalement : on ne peut plus y répondre.',
+
+  ...publicationsFr,
 };

@@ -1,4 +1,5 @@
 import type { MessageKey } from './en.ts';
+import { publicationsRu } from './publications-ru.ts';
 
 export const ru: Record<MessageKey, string> = {
   'site.name': 'Сообщить о преступлении в интернете',
@@ -268,4 +269,6 @@ export const ru: Record<MessageKey, string> = {
   'staff.answered': 'Сохранено. Заявитель увидит это, когда проверит своё сообщение.',
   'staff.error.message': 'Напишите сообщение заявителю: сообщение закрывается с ответом.',
   'staff.error.withdrawn': 'Заявитель отозвал это сообщение: ответить на него больше нельзя.',
+
+  ...publicationsRu,
 };

@@ -1,4 +1,5 @@
 import type { MessageKey } from './en.ts';
+import { publicationsZh } from './publications-zh.ts';
 
 export const zh: Record<MessageKey, string> = {
   'site.name': '举报网络犯罪',
@@ -268,4 +269,6 @@ export const zh: Record<MessageKey, string> = {
   'staff.answered': '已保存。举报人查看举报进展时会看到。',
   'staff.error.message': '请给举报人写一条消息：结案时必须附上消息。',
   'staff.error.withdrawn': '举报人已撤回这份举报，不能再回复。',
+
+  ...publicationsZh,
 };
