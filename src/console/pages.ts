@@ -15,6 +15,10 @@ import { StringEnum } from '../platform/schema.ts';
 import { REPORT_HANDLERS } from '../prevention/routes.ts';
 import { QUEUE_PAGE } from '../prevention/staff-pages.ts';
 import { requestsLink } from '../requests/pages.ts';
+import { ADVISORY_STAFF } from '../prevention/advisories.ts';
+import { ADVISORIES_STAFF_PAGE } from '../prevention/advisory-staff-pages.ts';
+import { PRACTICE_EDITORS } from '../prevention/practices.ts';
+import { PRACTICES_STAFF_PAGE } from '../prevention/practice-staff-pages.ts';
 import { federationLinks } from './federation-pages.ts';
 import { type NodeIdentity, type PageContext, page, pageContext } from './layout.ts';
 import { LOCALE_COOKIE, safeLocalPath } from './locale.ts';
@@ -75,6 +79,8 @@ ${roles.length ? html`<ul>${roles.map((role) => html`<li>${t(`role.${role}`)}</l
 ${roles.includes('node_admin') ? html`<h2>${t('home.federation')}</h2>
 ${federationLinks(context)}` : ''}
 ${roles.some((role) => REPORT_HANDLERS.includes(role)) ? html`<p><a href="${QUEUE_PAGE}">${t('home.reports')}</a></p>` : ''}
+${roles.some((role) => ADVISORY_STAFF.includes(role)) ? html`<p><a href="${ADVISORIES_STAFF_PAGE}">${t('home.advisories')}</a></p>` : ''}
+${roles.some((role) => PRACTICE_EDITORS.includes(role)) ? html`<p><a href="${PRACTICES_STAFF_PAGE}">${t('home.practices')}</a></p>` : ''}
 ${requestsLink(context)}
 <p><a href="/api/docs">${t('home.api')}</a></p>
 <p>${t('home.session', { time: expires })}</p>`);

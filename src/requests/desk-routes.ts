@@ -8,18 +8,31 @@ import { HttpProblem, notFound, problemResponses } from '../platform/http/proble
 import type { HttpServer } from '../platform/http/server.ts';
 import { acknowledgeAlert, onCallNow, openAlerts, setOnCall } from './alerts.ts';
 import { codeOf } from './confirmations.ts';
-import { REQUESTS_PURPOSE, type Requests } from './service.ts';
+import { REQUESTS_PURPOSE, type RequestActor, type Requests } from './service.ts';
 import { actorOf } from './routes.ts';
 import { findRequest } from './store.ts';
 import { verifyRequest } from './verify.ts';
 
 const tags = ['requests'];
 // A provider's responders are its desk: they are paged when an emergency request reaches it.
-const DESK: readonly Role[] = ['contact_point', 'provider_responder'];
+export const DESK: readonly Role[] = ['contact_point', 'provider_responder'];
 const desk = { roles: DESK, purpose: REQUESTS_PURPOSE };
 /** The longest shift one can go on call for. */
 const MAX_SHIFT_HOURS = 24 * 7;
 
+
+/** The code of an emergency request this node sent, for the desk to read out; each reading audited. */
+export async function readConfirmationCode(db: Database, requests: Requests, who: RequestActor, id: string): Promise<string> {
+  const row = await findRequest(db, id);
+  const code = row?.side === 'requester' ? await codeOf(db, row.id) : undefined;
+  if (!row || !code) throw notFound(`confirmation code of request ${id}`);
+  // Whoever wrote or approved the request cannot also vouch for it on the phone.
+  if ([row.created_by, row.approval?.official].includes(who.actor.name)) {
+    throw new HttpProblem(403, 'four-eyes', "the request's drafter and approver do not confirm it: another officer of the desk does");
+  }
+  await requests.audit(db, who, 'requests.confirmation-code-read', row.id);
+  return code;
+}
 
 /**
  * The 24/7 desk: who is on call, the alerts that page them (an emergency request, a provider about
@@ -87,17 +100,7 @@ export function deskRoutes(app: HttpServer, db: Database, federation: Federation
       params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
       response: { 200: Type.Object({ code: Type.String() }), ...problemResponses },
     },
-  }, async (request) => {
-    const row = await findRequest(db, request.params.id);
-    const code = row?.side === 'requester' ? await codeOf(db, row.id) : undefined;
-    if (!row || !code) throw notFound(`confirmation code of request ${request.params.id}`);
-    // Whoever wrote or approved the request cannot also vouch for it on the phone.
-    if ([row.created_by, row.approval?.official].includes(request.actor.name)) {
-      throw new HttpProblem(403, 'four-eyes', "the request's drafter and approver do not confirm it: another officer of the desk does");
-    }
-    await requests.audit(db, actorOf(request), 'requests.confirmation-code-read', row.id);
-    return { code };
-  });
+  }, async (request) => ({ code: await readConfirmationCode(db, requests, actorOf(request), request.params.id) }));
 
   app.post('/api/v1/verify', {
     config: { access: PUBLIC },

@@ -4,7 +4,9 @@ import type { Database } from '../platform/db/database.ts';
 import type { HttpServer } from '../platform/http/server.ts';
 import { requestRoutes } from './routes.ts';
 import { requestFileRoutes } from './file-routes.ts';
+import { deskPages } from './desk-pages.ts';
 import { deskRoutes } from './desk-routes.ts';
+import { verifyPages } from './verify-page.ts';
 import { Requests } from './service.ts';
 import { legalBasisRoutes } from './legal-basis-routes.ts';
 import { profileRoutes } from './profile-routes.ts';
@@ -24,6 +26,8 @@ export function installRequests(app: HttpServer, db: Database, federation: Feder
   profileRoutes(app, db, federation);
   caseRoutes(app, db, federation.config.nodeId);
   requestPages(app, db, requests, node, federation);
+  deskPages(app, db, requests, node);
+  verifyPages(app, db, federation);
   const due = setInterval(() => {
     requests.runDueSteps().catch((error: unknown) => app.log.error({ err: error }, 'cannot take the steps that are due'));
   }, DUE_STEPS_INTERVAL_MS);

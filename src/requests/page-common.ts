@@ -126,10 +126,17 @@ export function stateName({ t, locale }: RequestsContext, code: string): string 
 
 /** Date and time in UTC, said so: the two sides of a request are in different time zones. */
 export function when({ locale }: RequestsContext, date: Date): SafeHtml {
-  const day = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(date);
-  const time = new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit', timeZone: 'UTC', timeZoneName: 'short' }).format(date);
+  const [day, time] = dayAndTime(locale, date);
   return html`<time datetime="${date.toISOString()}"><span class="whole">${day}</span> <span class="whole">${time}</span></time>`;
 }
+
+/** The same, as plain text, to put in a sentence. */
+export const whenText = ({ locale }: RequestsContext, date: Date): string => dayAndTime(locale, date).join(' ');
+
+const dayAndTime = (locale: Locale, date: Date) => [
+  new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(date),
+  new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit', timeZone: 'UTC', timeZoneName: 'short' }).format(date),
+] as const;
 
 /** A calendar day written YYYY-MM-DD, in words. */
 export function day({ locale }: RequestsContext, text: string): SafeHtml | string {
@@ -210,12 +217,16 @@ export function problemMessage(context: RequestsContext, problem: Pick<FieldProb
       case 'requested-state-missing': return t('draft.error.requestedState', { state: stateName(context, text('state')) });
       case 'requested-state-invalid': return t('draft.error.requestedStateInvalid');
       case 'treaty-not-in-force': return t('draft.error.treaty', { treaty: text('treaty') });
+      // The code a provider was read out (confirmations.ts).
+      case 'code-typo': return t('problem.code-typo');
+      case 'code-malformed': return t('problem.code-malformed');
       case 'required': return t('schema.required');
       case 'minLength': return number('limit') <= 1 ? t('schema.required') : t('schema.minLength', { limit: number('limit') });
       case 'maxLength': return t('schema.maxLength', { limit: number('limit') });
       case 'minItems': return number('limit') <= 1 ? t('schema.minItems.one') : t('schema.minItems', { limit: number('limit') });
       case 'maxItems': return t('schema.maxItems', { limit: number('limit') });
       case 'minimum': return t('schema.minimum', { limit: number('limit') });
+      case 'exclusiveMinimum': return t('schema.exclusiveMinimum', { limit: number('limit') });
       case 'maximum': return t('schema.maximum', { limit: number('limit') });
       case 'format': return t('schema.format', { format: text('format') === 'date' ? 'date' : text('format') === 'date-time' ? 'datetime' : 'other' });
       case 'pattern': return t('schema.pattern');

@@ -84,19 +84,20 @@ interface Property {
 }
 
 /** The controls the form has; a field of any other shape leaves its kind without a form (drafted through the API). */
-type Control = 'text' | 'textarea' | 'select' | 'offence' | 'language' | 'checks' | 'checkbox' | 'number' | 'identifiers' | 'period' | 'request';
+type Control = 'text' | 'textarea' | 'select' | 'offence' | 'language' | 'checks' | 'checkbox' | 'number' | 'identifiers' | 'period' | 'parts' | 'request';
 
 export interface FieldSpec {
   /** Its name in the request (and in the form, but for a period and the identifiers). */
   name: string;
   /** The id of its control: of its first box for options, of its start for a period, of the first row's kind for identifiers. */
   id: string;
-  /** What ids of the control's parts begin with: `data` for `data-subscriber`, `period` for `period-from`. */
+  /** What ids of the control's parts begin with: `data` for `data-subscriber`, `period` for `period-from`, `estimated-value` for `estimated-value-amount`. */
   base: string;
   control: Control;
   /** The reader must fill it in: the schema requires it and gives no default. */
   required: boolean;
   property: Property;
+  /** The options of a list or a choice; the names of the parts of a value of several parts. */
   options: readonly string[];
 }
 
@@ -111,6 +112,8 @@ const BASE_OF: Record<string, string> = { dataCategories: 'data' };
 const WORDS_OF: Record<string, string> = { dataCategories: 'data' };
 const kebab = (name: string) => name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
 const layouts = new Map<string, FieldSpec[] | undefined>();
+/** A number, or a text that is not a choice nor a date. */
+const isPlain = (property: Property) => property.type === 'number' || property.type === 'integer' || (property.type === 'string' && !property.enum && !property.format);
 
 function specOf(name: string, property: Property, required: boolean): FieldSpec | undefined {
   const base = BASE_OF[name] ?? kebab(name);
@@ -124,7 +127,9 @@ function specOf(name: string, property: Property, required: boolean): FieldSpec 
   switch (property.type) {
     case 'object': {
       const parts = Object.keys(property.properties ?? {});
-      return parts.length === 2 && isDay(property.properties?.from) && isDay(property.properties?.to) ? spec('period', `${base}-from`) : undefined;
+      if (parts.length === 2 && isDay(property.properties?.from) && isDay(property.properties?.to)) return spec('period', `${base}-from`);
+      // A value of a few plain parts (an amount and its currency): one input each.
+      return parts.length > 0 && parts.every((part) => isPlain(property.properties![part]!)) ? spec('parts', `${base}-${kebab(parts[0]!)}`, parts) : undefined;
     }
     case 'array':
       return property.items?.type === 'string' && property.items.enum ? spec('checks', `${base}-${property.items.enum[0]}`, property.items.enum) : undefined;
@@ -160,6 +165,8 @@ export const hasDraftForm = (kind: string) => draftLayout(kind) !== undefined;
 
 /** The form names of a field (a period has two). */
 const periodNames = (spec: FieldSpec) => [`${spec.name}From`, `${spec.name}To`] as const;
+/** The form name of one part of a value of several parts: `estimatedValue.amount`. */
+const partName = (spec: FieldSpec, part: string) => `${spec.name}.${part}`;
 
 /** The words of a field for a kind: its own (`draft.mla.data`) before the general ones (`draft.data`). */
 function wordsKey(kind: string, name: string, suffix = ''): MessageKey | undefined {
@@ -189,6 +196,7 @@ export function blankDraft(kind: string, locale: Locale): DraftValues {
     switch (spec.control) {
       case 'identifiers': break;
       case 'period': for (const name of periodNames(spec)) fields[name] = ''; break;
+      case 'parts': for (const part of spec.options) fields[partName(spec, part)] = ''; break;
       case 'checks': fields[spec.name] = Array.isArray(fallback) ? fallback.map(text) : []; break;
       case 'checkbox': fields[spec.name] = fallback === true ? 'true' : ''; break;
       case 'language': fields[spec.name] = locale; break;
@@ -218,6 +226,11 @@ export function valuesOf(row: RequestRow, locale: Locale): DraftValues {
         const [from, to] = periodNames(spec);
         fields[from] = text(period.from);
         fields[to] = text(period.to);
+        break;
+      }
+      case 'parts': {
+        const parts = (value ?? {}) as Record<string, unknown>;
+        for (const part of spec.options) fields[partName(spec, part)] = text(parts[part]);
         break;
       }
       case 'checks': fields[spec.name] = Array.isArray(value) ? value.map(text) : []; break;
@@ -251,6 +264,7 @@ export function draftValues(kind: string, body: DraftBodyValue): DraftValues {
     switch (spec.control) {
       case 'identifiers': break;
       case 'period': for (const name of periodNames(spec)) fields[name] = one(body, name); break;
+      case 'parts': for (const part of spec.options) fields[partName(spec, part)] = one(body, partName(spec, part)); break;
       case 'checks': fields[spec.name] = many(body, spec.name); break;
       case 'checkbox': fields[spec.name] = one(body, spec.name) === 'true' ? 'true' : ''; break;
       default: fields[spec.name] = one(body, spec.name);
@@ -313,12 +327,21 @@ export function buildDraft(kind: string, values: DraftValues): BuiltDraft {
         if (from || to || spec.required || !isOptional(kind, spec.name)) fields[spec.name] = period;
         break;
       }
+      case 'parts': {
+        const parts: Record<string, unknown> = {};
+        for (const part of spec.options) {
+          const typed = given(values.fields[partName(spec, part)]);
+          if (typed !== undefined) parts[part] = asNumber(spec.property.properties?.[part], typed);
+        }
+        // None typed and none needed: left out; one typed: checked whole, so that the check names the part missing.
+        if (Object.keys(parts).length > 0 || spec.required || !isOptional(kind, spec.name)) fields[spec.name] = parts;
+        break;
+      }
       case 'checks': fields[spec.name] = Array.isArray(value) ? value : []; break;
       case 'checkbox': fields[spec.name] = value === 'true'; break;
       case 'number': {
         const typed = given(value);
-        // A number when it is one; else as typed, so that the check says it is not a whole number.
-        if (typed !== undefined) fields[spec.name] = /^\d{1,6}$/.test(typed) ? Number(typed) : typed;
+        if (typed !== undefined) fields[spec.name] = asNumber(spec.property, typed);
         break;
       }
       default: {
@@ -337,6 +360,16 @@ export function buildDraft(kind: string, values: DraftValues): BuiltDraft {
     else basis = id;
   }
   return { fields, requestedState: given(values.requestedState), basis, rowOf, local };
+}
+
+/**
+ * A number typed, as the schema's number when it is one (a decimal point or comma, for an amount);
+ * else as typed, so that the check says it is not a number.
+ */
+export function asNumber(property: Pick<Property, 'type'> | undefined, typed: string): unknown {
+  if (property?.type === 'integer') return /^\d{1,9}$/.test(typed) ? Number(typed) : typed;
+  if (property?.type === 'number') return /^\d{1,15}([.,]\d{1,18})?$/.test(typed) ? Number(typed.replace(',', '.')) : typed;
+  return typed;
 }
 
 /** Whether the kind's schema lets a field be left out. */
@@ -373,9 +406,15 @@ export function placeDraftProblem(context: RequestsContext, kind: string, proble
       const end = second === 'to' ? 'to' : second === 'from' ? 'from' : undefined;
       return { id: `${spec.base}-${end ?? 'from'}`, label: (end && words(context, kind, spec.name, `.${end}`)) || fieldLabel(context, kind, spec.name), message };
     }
+    case 'parts': {
+      const part = spec.options.find((candidate) => candidate === second) ?? spec.options[0]!;
+      return { id: `${spec.base}-${kebab(part)}`, label: `${fieldLabel(context, kind, spec.name)}: ${partLabel(context, kind, spec, part)}`, message };
+    }
     default: return { id: spec.id, label: fieldLabel(context, kind, spec.name), message };
   }
 }
+
+const partLabel = (context: RequestsContext, kind: string, spec: FieldSpec, part: string) => words(context, kind, spec.name, `.${part}`) ?? part;
 
 function identifierPartLabel({ t }: RequestsContext, part: string): string {
   switch (part) {
@@ -559,6 +598,19 @@ ${day('from', fromName)}
 ${day('to', toName)}
 </fieldset>`;
       }
+      case 'parts':
+        return html`
+<fieldset class="parts" ${hint ? html`aria-describedby="${spec.base}-hint"` : ''}>
+<legend>${label}${spec.required ? required : ''}</legend>
+${hint ? html`<p class="hint" id="${spec.base}-hint">${hint}</p>` : ''}
+${spec.options.map((part) => {
+  const id = `${spec.base}-${kebab(part)}`;
+  const property = spec.property.properties?.[part];
+  const numeric = property?.type === 'number' || property?.type === 'integer';
+  return field(id, partLabel(context, kind, spec, part), input(id, partName(spec, part), text(values.fields[partName(spec, part)]),
+    numeric ? html`inputmode="decimal" dir="ltr" class="short" autocomplete="off"` : html`dir="ltr" maxlength="${property?.maxLength ?? 100}" class="short" autocomplete="off" spellcheck="false"`));
+})}
+</fieldset>`;
       case 'identifiers':
         return html`
 <fieldset class="identifiers" aria-describedby="identifiers-hint">

@@ -19,7 +19,8 @@ import {
   LIST_PAGE, type PlacedProblem, type RequestsContext, actionLabel, chainLabel, code, csrf, day, described, dueLabel, due, errorSummary, eventLabel,
   fieldErrors, fileSize, firstKey, hasKey, kindLabel, nextBy, optionLabel, problemMessage, requestPath, requestsPage, shortId, sideLabel, stateLabel, stateName, when,
 } from './page-common.ts';
-import { draftLayout, fieldLabel } from './page-draft.ts';
+import { asNumber, draftLayout, fieldLabel } from './page-draft.ts';
+import { confirmationSection } from './desk-pages.ts';
 import type { EventRow, RequestRow } from './store.ts';
 
 export interface ChildRow {
@@ -69,6 +70,8 @@ export interface RequestView {
   failed: FailedStep | undefined;
   /** The reader may change this draft. */
   mayEdit: boolean;
+  /** The reader is of the desk that reads out this emergency request's code to the provider that calls. */
+  mayReadCode: boolean;
   findings: Findings | undefined;
 }
 
@@ -79,7 +82,10 @@ export const uploadPath = (id: string) => `${requestPath(id)}/files`;
 /** The id of the file input of the form that adds a file. */
 export const FILE_INPUT = 'file-input';
 
-type NoteProperty = TSchema & { type?: string; format?: string; maxLength?: number; minimum?: number; maximum?: number; items?: { enum?: string[]; pattern?: string } };
+type NoteProperty = TSchema & {
+  type?: string; format?: string; maxLength?: number; minimum?: number; maximum?: number;
+  items?: { type?: string; enum?: string[]; pattern?: string; properties?: Record<string, { type?: string; maxLength?: number }> };
+};
 interface NoteSchema {
   properties: Record<string, NoteProperty>;
   required?: string[];
@@ -91,6 +97,18 @@ const SET_BY_NODE = new Set(['profileVersion']);
 const typedProperties = (schema: NoteSchema | undefined) => Object.entries(schema?.properties ?? {}).filter(([name]) => !SET_BY_NODE.has(name));
 const inputId = (action: string, name: string) => `${action}-${name}`;
 const isList = (property: NoteProperty) => property.type === 'array';
+/** Rows a step's form offers for a list of items of several parts (the assets frozen, each an account, an amount and a currency). */
+const NOTE_ROWS = 5;
+/** The parts of the items of such a list; none for a list of options. */
+const rowParts = (property: NoteProperty): string[] => (property.type === 'array' && property.items?.type === 'object' ? Object.keys(property.items.properties ?? {}) : []);
+const rowName = (name: string, row: number, part: string) => `${name}-${row}-${part}`;
+const text = (raw: unknown) => (typeof raw === 'string' ? raw.trim() : '');
+
+/** The rows of such a list as typed, those left empty dropped, so that the n-th item is the n-th row shown again. */
+function typedRows(name: string, parts: readonly string[], body: Record<string, unknown>): Record<string, string>[] {
+  return Array.from({ length: NOTE_ROWS }, (_, row) => Object.fromEntries(parts.map((part) => [part, text(body[rowName(name, row, part)])])))
+    .filter((row) => Object.values(row).some((value) => value !== ''));
+}
 const listOf = (raw: unknown): string[] => (typeof raw === 'string' ? [raw] : Array.isArray(raw) ? raw.filter((item): item is string => typeof item === 'string') : []);
 
 /** Whether a step sends files: its note names them. */
@@ -103,6 +121,13 @@ export function noteFrom(kind: string, action: string, body: Record<string, unkn
   if (!schema) return note;
   const required = new Set(schema.required ?? []);
   for (const [name, property] of typedProperties(schema)) {
+    const parts = rowParts(property);
+    if (parts.length > 0) {
+      const items = typedRows(name, parts, body).map((row) => Object.fromEntries(Object.entries(row).filter(([, value]) => value !== '')
+        .map(([part, value]) => [part, asNumber(property.items?.properties?.[part], value)])));
+      if (items.length > 0 || required.has(name)) note[name] = items;
+      continue;
+    }
     if (isList(property)) {
       const list = listOf(body[name]).map((item) => item.trim()).filter(Boolean);
       // None ticked: an empty list where one is required, so that the check says to tick one.
@@ -120,7 +145,11 @@ export function noteFrom(kind: string, action: string, body: Record<string, unkn
 /** What the form posted, to put back in the form when it is refused. */
 export function typedValues(kind: string, action: string, body: Record<string, unknown>): Record<string, string | string[]> {
   const schema = noteSchema(kind, action);
-  return Object.fromEntries(typedProperties(schema).map(([name, property]) => [name, isList(property) ? listOf(body[name]) : typeof body[name] === 'string' ? (body[name] as string) : '']));
+  return Object.fromEntries(typedProperties(schema).flatMap(([name, property]): [string, string | string[]][] => {
+    const parts = rowParts(property);
+    if (parts.length > 0) return typedRows(name, parts, body).flatMap((row, index) => parts.map((part): [string, string] => [rowName(name, index, part), row[part]!]));
+    return [[name, isList(property) ? listOf(body[name]) : typeof body[name] === 'string' ? (body[name] as string) : '']];
+  }));
 }
 
 /** The words of a note's field: the kind's and the step's own before the general ones. */
@@ -148,6 +177,13 @@ export function placeNoteProblem(context: RequestsContext, kind: string, action:
   const property = noteSchema(kind, action)?.properties[name];
   const message = problemMessage(context, problem);
   if (!property || SET_BY_NODE.has(name)) return { id: undefined, label: actionLabel(context, action, kind), message };
+  const parts = rowParts(property);
+  if (parts.length > 0) {
+    const [, , index = '0', pointed = ''] = problem.field.split('/');
+    const row = Math.min(Number(index) || 0, NOTE_ROWS - 1);
+    const part = parts.includes(pointed) ? pointed : parts[0]!;
+    return { id: inputId(action, rowName(name, row, part)), label: `${noteLabel(context, kind, action, name)} ${row + 1}: ${noteLabel(context, kind, action, `${name}.${part}`)}`, message };
+  }
   const id = isList(property) ? listId(action, name, noteOptions(property, name, staged)) : inputId(action, name);
   return { id, label: noteLabel(context, kind, action, name), message };
 }
@@ -163,6 +199,14 @@ const isStaged = (file: FileView) => file.seq === null;
 /** A link that downloads a file of the request, named by the file's own name. */
 const fileLink = (row: RequestRow, file: Pick<FileView, 'sha256' | 'name'>) => html`<a href="${filePath(row.id, file.sha256)}" download><bdi>${file.name}</bdi></a>`;
 
+/** A value of several parts (an amount and its currency; an account, an amount and a currency) on one line: numbers in the reader's digits. */
+function partsOf({ locale }: RequestsContext, value: unknown, order: readonly string[]): SafeHtml {
+  const given = (value ?? {}) as Record<string, unknown>;
+  const parts = order.filter((name) => given[name] !== undefined && given[name] !== '')
+    .map((name) => given[name]).map((part) => (typeof part === 'number' ? new Intl.NumberFormat(locale, { maximumFractionDigits: 18 }).format(part) : String(part)));
+  return html`<bdi>${parts.join(' ')}</bdi>`;
+}
+
 function noteDetails(context: RequestsContext, view: RequestView, event: EventRow): SafeHtml | '' {
   const { row } = view;
   const note = event.note;
@@ -173,8 +217,11 @@ function noteDetails(context: RequestsContext, view: RequestView, event: EventRo
       const byHash = new Map(view.files.map((file) => [file.sha256, file]));
       return html`<ul class="files">${value.map(String).map((sha) => html`<li>${byHash.has(sha) ? fileLink(row, byHash.get(sha)!) : code(sha)}</li>`)}</ul>`;
     }
+    const property = noteSchema(row.kind, event.action)?.properties[name];
+    const parts = property ? rowParts(property) : [];
+    if (Array.isArray(value) && parts.length > 0) return html`<ul>${value.map((item) => html`<li>${partsOf(context, item, parts)}</li>`)}</ul>`;
     if (Array.isArray(value)) return value.map((item) => optionLabel(context, name, String(item))).join(' · ');
-    if (name === 'preservedUntil' && typeof value === 'string') return day(context, value);
+    if (property?.format === 'date' && typeof value === 'string') return day(context, value);
     if (name === 'to' && typeof value === 'string') return code(value);
     if (name === 'providerReference' || name === 'reference') return code(String(value));
     if (name === 'days') return context.t('days', { days: Number(value) });
@@ -284,6 +331,7 @@ function whatIsAsked(context: RequestsContext, row: RequestRow): SafeHtml {
       // Another request of the requesting node: a link there, its id here (to quote to the node that holds it).
       case 'request': facts.push(fact(label, row.side === 'requester' ? html`<a href="${requestPath(String(value))}">${code(shortId(String(value)))}</a>` : code(String(value)))); break;
       case 'select': facts.push(fact(label, optionLabel(context, spec.name, String(value)))); break;
+      case 'parts': facts.push(fact(label, partsOf(context, value, spec.options))); break;
       default: facts.push(fact(label, spec.name === 'caseReference' ? code(String(value)) : html`<span dir="auto">${String(value)}</span>`));
     }
   }
@@ -372,6 +420,22 @@ function noteInputs(context: RequestsContext, view: RequestView, action: string,
     const id = inputId(action, name);
     const hintKey = noteKey(row.kind, action, name, '.hint');
     const hint = hintKey ? t(hintKey) : undefined;
+    const parts = rowParts(property);
+    if (parts.length > 0) {
+      const cell = (index: number, part: string) => {
+        const cellId = inputId(action, rowName(name, index, part));
+        const numeric = ['number', 'integer'].includes(property.items?.properties?.[part]?.type ?? '');
+        return html`<div class="field"><label for="${cellId}">${noteLabel(context, row.kind, action, `${name}.${part}`)}</label>
+${fieldErrors(cellId, problems)}
+<input id="${cellId}" name="${rowName(name, index, part)}" value="${text(values[rowName(name, index, part)])}" dir="ltr" autocomplete="off" spellcheck="false"
+  ${numeric ? html`inputmode="decimal" class="short"` : html`maxlength="${property.items?.properties?.[part]?.maxLength ?? 500}"`} ${described(cellId, problems)}></div>`;
+      };
+      return html`<fieldset class="rows" ${hint ? html`aria-describedby="${id}-hint"` : ''}>
+<legend>${noteLabel(context, row.kind, action, name)}${requiredMark(name)}</legend>
+${hint ? html`<p class="hint" id="${id}-hint">${hint}</p>` : ''}
+${Array.from({ length: NOTE_ROWS }, (_, index) => html`<fieldset class="row"><legend>${t('note.row', { n: index + 1 })}</legend>${parts.map((part) => cell(index, part))}</fieldset>`)}
+</fieldset>`;
+    }
     if (isList(property)) {
       const options = noteOptions(property, name, staged);
       const errorId = listId(action, name, options);
@@ -529,6 +593,7 @@ ${whatIsAsked(context, row)}
 <h2>${t('basis.heading')}</h2>
 ${legalBasis(context, row, view.treaties)}
 ${approvalSection(context, row)}
+${view.mayReadCode ? confirmationSection(context, row.id, row.executor) : ''}
 ${forwardedAs(context, view.children)}
 ${filesSection(context, view)}
 <h2>${t('history.heading')}</h2>

@@ -38,6 +38,7 @@ import {
   FILE_INPUT, type FailedStep, type Findings, type RequestView, noteFrom, placeNoteProblem, requestPage, sendsFiles, typedValues,
 } from './page-request.ts';
 import { REQUEST_ROLES, actorOf } from './routes.ts';
+import { ALERTS_PAGE, isDesk, mayReadCode } from './desk-pages.ts';
 import { REQUESTS_PURPOSE, type Requests } from './service.ts';
 import { type RequestRow, childrenOf, eventsOf, findRequest, listRequests } from './store.ts';
 
@@ -98,6 +99,7 @@ export function requestsLink(context: PageContext): SafeHtml | '' {
 
 function listPage(context: RequestsContext, filter: ListQuery, rows: RequestRow[], drafts: readonly string[]): string {
   const { t } = context;
+  const desk = isDesk(context.console.request.principal?.roles ?? []);
   const choice = (name: keyof ListQuery, label: string, options: readonly (readonly [string, string])[]) => html`
   <div><label for="filter-${name}">${label}</label>
   <select id="filter-${name}" name="${name}">
@@ -108,6 +110,7 @@ function listPage(context: RequestsContext, filter: ListQuery, rows: RequestRow[
   return requestsPage(context, t('list.title'), html`
 <h1>${t('list.title')}</h1>
 <p>${t('list.intro')}</p>
+${desk ? html`<p><a href="${ALERTS_PAGE}">${t('alerts.link')}</a></p>` : ''}
 ${drafts.length > 0 ? html`<h2 id="new-heading">${t('list.newHeading')}</h2>
 <ul class="start" aria-labelledby="new-heading">${drafts.map((kind) => html`<li><a class="start" href="${NEW_PAGE}?kind=${kind}">${t('list.new', { kind: kindLabel(context, kind) })}</a>${hasKey(`list.new.${kind}.hint`) ? html` <span class="hint">${t(`list.new.${kind}.hint` as MessageKey)}</span>` : ''}</li>`)}</ul>` : ''}
 <h2 id="filter-heading">${t('filter.heading')}</h2>
@@ -359,6 +362,7 @@ export function requestPages(app: HttpServer, db: Database, requests: Requests, 
       treaties: new Map(treaties.map((treaty) => [treaty.id, treaty.shortTitle])),
       mayEdit: hasForm(row.kind) && row.side === 'requester' && row.state === kind!.machine.initial && rolesOf(request).some((role) => draftingRoles(kind!).includes(role)),
       mayUpload: !isFinal(row) && actions.some((action) => sendsFiles(row.kind, action)),
+      mayReadCode: mayReadCode(row, rolesOf(request), request.actor.name),
       uploadLimit,
       findings: await findingsOf(context, row, actions),
       done: extras.done,
@@ -413,6 +417,12 @@ export function requestPages(app: HttpServer, db: Database, requests: Requests, 
           failed = {
             ...refused(t('error.requirements', { node: action === 'forward' ? to : row.executor })),
             details: (error.extra.errors as FieldProblem[]).map((problem) => placeDraftProblem(context, row.kind, problem, [])),
+          };
+          break;
+        case 'confirmation-code-wrong':
+          failed = {
+            action, values,
+            problems: [{ ...placeNoteProblem(context, row.kind, action, { field: '/code', problem: error.slug, params: {} }), message: t('error.confirmation-code-wrong', { attempts: Number(error.extra.attemptsLeft ?? 0) }) }],
           };
           break;
         case 'profile-unavailable':

@@ -57,6 +57,8 @@ export const ar: Record<MessageKey, string> = {
   'docs.public': 'الجميع',
   'home.federation': 'الاتحاد',
   'home.reports': 'بلاغات الجمهور',
+  'home.advisories': 'التنبيهات الموجّهة إلى الجمهور',
+  'home.practices': 'الممارسات الجيدة والتدريب والنماذج',
   'fed.nav': 'الاتحاد',
   'fed.peers.title': 'قائمة الثقة',
   'fed.peers.intro': 'العُقد التي تتبادل معها هذه العقدة الرسائل. تُرفض رسائل العقدة المعلّقة، ولا يُرسل إليها شيء حتى يُعاد تفعيلها.',

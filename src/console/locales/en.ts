@@ -55,6 +55,8 @@ export const en = {
   'docs.public': 'Anyone',
   'home.federation': 'Federation',
   'home.reports': 'Reports from the public',
+  'home.advisories': 'Advisories to the public',
+  'home.practices': 'Good practices, training and templates',
   'fed.nav': 'Federation',
   'fed.peers.title': 'Trust list',
   'fed.peers.intro': 'The nodes this node exchanges messages with. Messages from a suspended node are refused, and nothing is sent to it until it is activated again.',

@@ -57,6 +57,8 @@ export const fr: Record<MessageKey, string> = {
   'docs.public': 'Tout le monde',
   'home.federation': 'Fédération',
   'home.reports': 'Signalements du public',
+  'home.advisories': 'Alertes et conseils au public',
+  'home.practices': 'Bonnes pratiques, formations et modèles',
   'fed.nav': 'Fédération',
   'fed.peers.title': 'Liste de confiance',
   'fed.peers.intro': 'Les nœuds avec lesquels ce nœud échange des messages. Les messages d’un nœud suspendu sont refusés, et rien ne lui est envoyé tant qu’il n’est pas réactivé.',
