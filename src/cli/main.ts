@@ -12,6 +12,8 @@ import { MIGRATIONS } from '../node/migrations.ts';
 import { VERSION } from '../node/app.ts';
 import { startNode } from '../node/start.ts';
 import { demoTable, startDemo } from '../node/demo.ts';
+import { progressPrinter } from './progress.ts';
+import { verifyBundle } from '../evidence/verify-bundle.ts';
 
 const program = new Command('entraide')
   .description('Entraide: a node of the federation for cross-border cooperation against cybercrime')
@@ -145,6 +147,26 @@ program
       const { rows } = await restore(db, file);
       console.log(`restored ${rows} rows from ${file}`);
     });
+  });
+
+program
+  .command('verify')
+  .description('check an evidence bundle offline: every file, custody and audit record, proof and signature; exits non-zero on any failure')
+  .argument('<bundle>', 'a ZIP exported by a node (GET /api/v1/requests/:id/export)')
+  .option('-k, --key <fingerprint>', "the node's key fingerprint, as its administrator gave it to you out of band")
+  .option('--progress', 'show progress whatever the size (shown anyway from 64 MiB)')
+  .action(async (bundle: string, options: { key?: string; progress?: boolean }) => {
+    const outcome = await verifyBundle(bundle, { fingerprint: options.key, progress: await progressPrinter(bundle, options.progress === true) });
+    for (const note of outcome.notes) console.log(`note: ${note}`);
+    for (const failure of outcome.failures) console.log(`FAIL ${failure.where}: ${failure.check}: ${failure.detail}`);
+    const { files, custodyRecords, auditRecords, messages } = outcome.counts;
+    const checked = `${files} files, ${custodyRecords} custody records, ${auditRecords} audit records, ${messages} messages`;
+    if (outcome.failures.length > 0) {
+      console.log(`${bundle} does NOT verify: ${outcome.failures.length} failed checks (${checked})`);
+      process.exitCode = 1;
+    } else {
+      console.log(`${bundle} verifies: ${checked}`);
+    }
   });
 
 try {

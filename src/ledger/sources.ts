@@ -1,6 +1,6 @@
 /**
- * What becomes a leaf of the log: rows of tables that record acts (audit records now, custody
- * records later). A leaf is the RFC 8785 canonical JSON of `{ source, record }`, so that anyone
+ * What becomes a leaf of the log: rows of tables that record acts (audit records and custody
+ * records). A leaf is the RFC 8785 canonical JSON of `{ source, record }`, so that anyone
  * holding the record can recompute its leaf hash, and a record of one source never passes for
  * another's. Each source table has an `id` and a `log_index` set once when its row joins the log.
  */
@@ -28,8 +28,16 @@ export const AUDIT_SOURCE: LeafSource = {
            request_id AS "requestId", details`,
 };
 
+/** The chain of custody of evidence files (src/evidence). */
+export const CUSTODY_SOURCE: LeafSource = {
+  name: 'custody',
+  table: 'custody_records',
+  record: `id, ${utcTimestamp('at')} AS at, actor_id AS "actorId", actor_name AS "actorName", role, act, sha256,
+           request_id AS "requestId", case_id AS "caseId", purpose, node, peer, details`,
+};
+
 /** Every source, in the order the sequencer takes their pending rows. */
-export const SOURCES: readonly LeafSource[] = [AUDIT_SOURCE];
+export const SOURCES: readonly LeafSource[] = [AUDIT_SOURCE, CUSTODY_SOURCE];
 
 export type LeafRecord = Record<string, unknown> & { id: number };
 

@@ -16,6 +16,7 @@ import { federationRoutes } from '../federation/routes.ts';
 import { installPrevention, withPublicErrorPages } from '../prevention/install.ts';
 import { installRequests } from '../requests/install.ts';
 import { installLedger } from '../ledger/install.ts';
+import { installEvidence } from '../evidence/install.ts';
 import { healthRoute } from './health.ts';
 
 export const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -42,7 +43,7 @@ export async function buildApp(config: NodeConfig, db: Database, logger: Logger,
   federationPages(app, federation, node);
   installPrevention(app, db, config, node);
   installRequests(app, db, federation, node);
-  await installLedger(app, db, federation);
+  installEvidence(app, db, federation, await installLedger(app, db, federation));
   app.addHook('onClose', () => federation.stop());
   await app.ready();
   return { app, federation };

@@ -8,4 +8,5 @@ export const MIGRATIONS = [
   ...migrationsIn('ledger', new URL('../ledger/migrations/', import.meta.url)),
   ...migrationsIn('prevention', new URL('../prevention/migrations/', import.meta.url)),
   ...migrationsIn('requests', new URL('../requests/migrations/', import.meta.url)),
+  ...migrationsIn('evidence', new URL('../evidence/migrations/', import.meta.url)),
 ];

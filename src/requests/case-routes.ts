@@ -12,7 +12,7 @@ import { OverlapSchema } from './routes.ts';
 const tags = ['cases'];
 /** Investigators open cases; those who carry their requests read them. */
 const OPENERS: readonly Role[] = ['investigator'];
-const READERS: readonly Role[] = ['investigator', 'prosecutor', 'central_authority', 'contact_point'];
+export const READERS: readonly Role[] = ['investigator', 'prosecutor', 'central_authority', 'contact_point'];
 const Id = Type.Object({ id: Type.String({ format: 'uuid' }) });
 
 const CaseSummary = {

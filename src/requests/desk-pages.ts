@@ -63,7 +63,7 @@ ${alerts.length === 0 ? html`<p id="alerts-none">${t('alerts.none')}</p>` : html
 <tr id="alert-${alert.id}" ${alert.reason === 'emergency' ? html`class="urgent"` : ''}>
   <th scope="row"><a href="${requestPath(alert.request_id)}"><code dir="ltr">${shortId(alert.request_id)}</code></a></th>
   <td>${alert.reason === 'emergency' ? html`<strong>${t(ALERT_WORDS[alert.reason])}</strong>` : t(ALERT_WORDS[alert.reason])}</td>
-  <td>${kindLabel(context, alert.kind)}</td><td>${stateLabel(context, alert.state)}</td>
+  <td>${kindLabel(context, alert.kind)}</td><td>${stateLabel(context, alert.state, alert.kind)}</td>
   <td>${due(context, { kind: alert.kind, state: alert.state, due_at: alert.request_due_at })}</td>
   <td>${when(context, alert.raised_at)}</td>
   <td>${alert.paged_name ? html`<bdi>${alert.paged_name}</bdi>` : t('alerts.nobody')}</td>

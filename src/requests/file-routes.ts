@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { recordCustody } from '../evidence/custody.ts';
 import type { Federation } from '../federation/service.ts';
 import type { Database } from '../platform/db/database.ts';
 import { HttpProblem, notFound, problemResponses } from '../platform/http/problem.ts';
@@ -72,6 +73,7 @@ export function requestFileRoutes(app: HttpServer, db: Database, federation: Fed
     const file = await fileOf(db, request.params.id, request.params.sha256);
     if (!file) throw notFound(`file ${request.params.sha256} of request ${request.params.id}`);
     await requests.audit(db, actorOf(request), 'requests.file-read', request.params.id, { sha256: file.sha256 });
+    await recordCustody(db, { act: 'downloaded', files: [file], actor: request.actor, requestId: request.params.id, purpose: REQUESTS_PURPOSE, node: federation.config.nodeId, details: { httpRequest: request.id } });
     // Never rendered by the browser: whatever it holds is downloaded, not run.
     return reply
       .header('content-type', 'application/octet-stream')

@@ -20,6 +20,20 @@ export interface FileView {
 /** The refusal of a file for a request on which nothing more happens. */
 export const requestClosed = (row: { id: string; state: string }) => new HttpProblem(409, 'request-closed', `request ${row.id} is ${row.state}: nothing more is sent with it`);
 
+/** Files waiting to be sent on one request, at most: as many as one step may send. */
+export const MAX_STAGED_FILES = 100;
+
+/** Refuses a file beyond the files one step may send, so that files never sent cannot pile up on the node. */
+export async function roomForFile(tx: Queryable, requestId: string, sha256: string): Promise<void> {
+  const { rows } = await tx.query<{ staged: number; known: boolean }>(
+    'SELECT count(*)::int AS staged, bool_or(sha256 = $2) AS known FROM request_files WHERE request_id = $1 AND seq IS NULL',
+    [requestId, sha256],
+  );
+  if (!rows[0]?.known && (rows[0]?.staged ?? 0) >= MAX_STAGED_FILES) {
+    throw new HttpProblem(409, 'too-many-files', `${MAX_STAGED_FILES} files are already waiting to be sent with this request: send them with a step first`);
+  }
+}
+
 /** Files added to a request on this node, to be sent by a later step (data disclosed, evidence returned). */
 export async function stageFiles(tx: Queryable, requestId: string, files: Attachment[], addedBy: string): Promise<void> {
   for (const file of files) {

@@ -59,15 +59,16 @@ export function kindLabel({ t }: RequestsContext, kind: string): string {
   return hasKey(key) ? t(key) : kind;
 }
 
-export function stateLabel({ t }: RequestsContext, state: string): string {
-  const key = `state.${state}`;
-  return hasKey(key) ? t(key) : state;
+/** A state by name; a kind may name it its own way (a freeze "released" is not a preservation's). */
+export function stateLabel({ t }: RequestsContext, state: string, kind?: string): string {
+  const key = firstKey(...(kind ? [`state.${kind}.${state}`] : []), `state.${state}`);
+  return key ? t(key) : state;
 }
 
 /** The step as a past event ("Acknowledged"), for the timeline and the notices. */
-export function eventLabel({ t }: RequestsContext, action: string): string {
-  const key = `event.${action}`;
-  return hasKey(key) ? t(key) : action;
+export function eventLabel({ t }: RequestsContext, action: string, kind?: string): string {
+  const key = firstKey(...(kind ? [`event.${kind}.${action}`] : []), `event.${action}`);
+  return key ? t(key) : action;
 }
 
 /** The first of these keys that the catalogs have: a kind's or a step's own words before the general ones. */

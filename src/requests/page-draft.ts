@@ -9,15 +9,13 @@
  * at the top that links to the fields; what was typed is kept. The same form changes a draft.
  */
 import { Type } from 'typebox';
-import { Value } from 'typebox/value';
 import type { Peer } from '../federation/trust.ts';
 import { ENDONYMS, LOCALES, type Locale } from '../platform/i18n/locales.ts';
 import { type SafeHtml, html } from '../platform/http/html.ts';
 import { IDENTIFIER_KINDS, WALLET_CHAINS } from '../platform/identifiers/index.ts';
 import { OFFENCES, OFFENCE_GROUPS, offenceLabel } from './offences.ts';
-import { type FieldProblem, fieldProblems } from './field-problems.ts';
-import { checkIdentifiers } from './identifiers.ts';
-import { type Kind, kindOf } from './kinds.ts';
+import type { FieldProblem } from './field-problems.ts';
+import { kindOf } from './kinds.ts';
 import type { Proposal } from './legal-basis.ts';
 import type { MessageKey } from './locales/en.ts';
 import {
@@ -351,6 +349,8 @@ export function buildDraft(kind: string, values: DraftValues): BuiltDraft {
     }
   }
   if (!values.executor) local.push({ field: '/executor', problem: 'required', params: {} });
+  const requestedState = given(values.requestedState);
+  if (requestedState !== undefined && !/^[A-Z]{2}$/.test(requestedState)) local.push({ field: '/requestedState', problem: 'requested-state-invalid', params: {} });
   let basis: string | undefined;
   if (values.basis === 'reciprocity') basis = 'reciprocity';
   else if (values.basis === 'treaty') {
@@ -359,7 +359,7 @@ export function buildDraft(kind: string, values: DraftValues): BuiltDraft {
     else if (id.length > TREATY_ID_MAX) local.push({ field: '/basis', problem: 'maxLength', params: { limit: TREATY_ID_MAX } });
     else basis = id;
   }
-  return { fields, requestedState: given(values.requestedState), basis, rowOf, local };
+  return { fields, requestedState: local.some((problem) => problem.field === '/requestedState') ? undefined : requestedState, basis, rowOf, local };
 }
 
 /**
@@ -374,14 +374,6 @@ export function asNumber(property: Pick<Property, 'type'> | undefined, typed: st
 
 /** Whether the kind's schema lets a field be left out. */
 const isOptional = (kind: string, name: string) => !((kindOf(kind)?.fields as unknown as { required?: string[] } | undefined)?.required ?? []).includes(name);
-
-/** The checks `Requests.draft` makes on the fields, for a form refused before it reaches the service, so that every problem is told at once. */
-export function fieldsProblems(kind: Kind, fields: Record<string, unknown>): FieldProblem[] {
-  const value = Value.Default(kind.fields, structuredClone(fields));
-  const problems = fieldProblems(kind.fields, value);
-  if (problems.length > 0 || !Array.isArray((value as Record<string, unknown>).identifiers)) return problems;
-  return checkIdentifiers((value as { identifiers: Parameters<typeof checkIdentifiers>[0] }).identifiers).problems;
-}
 
 /** Where a problem goes in the form: the control of its JSON pointer, and the words that name it. */
 export function placeDraftProblem(context: RequestsContext, kind: string, problem: FieldProblem, rowOf: readonly number[]): PlacedProblem {

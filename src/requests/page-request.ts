@@ -234,13 +234,13 @@ function noteDetails(context: RequestsContext, view: RequestView, event: EventRo
 
 function timeline(context: RequestsContext, view: RequestView): SafeHtml {
   const { t } = context;
-  const { events } = view;
+  const { events, row } = view;
   if (events.length === 0) return html`<p>${t('history.none')}</p>`;
   return html`<ol class="timeline">${events.map((event) => html`
 <li><p class="meta">${when(context, event.at)} · ${t('history.by', { name: actorName(context, event), node: event.actor_node })}</p>
-<p><strong>${eventLabel(context, event.action)}</strong> · ${event.from_state === null
-    ? t('history.now', { to: stateLabel(context, event.to_state) })
-    : t('history.change', { from: stateLabel(context, event.from_state), to: stateLabel(context, event.to_state) })}</p>
+<p><strong>${eventLabel(context, event.action, row.kind)}</strong> · ${event.from_state === null
+    ? t('history.now', { to: stateLabel(context, event.to_state, row.kind) })
+    : t('history.change', { from: stateLabel(context, event.from_state, row.kind), to: stateLabel(context, event.to_state, row.kind) })}</p>
 ${noteDetails(context, view, event)}</li>`)}</ol>`;
 }
 
@@ -374,7 +374,7 @@ function filesSection(context: RequestsContext, view: RequestView): SafeHtml | '
   const sentWith = (file: FileView) => {
     if (isStaged(file)) return html`<strong>${t('files.staged')}</strong>`;
     const event = stepOf.get(file.seq!);
-    return event ? html`${eventLabel(context, event.action)}<br>${when(context, event.at)}` : String(file.seq);
+    return event ? html`${eventLabel(context, event.action, row.kind)}<br>${when(context, event.at)}` : String(file.seq);
   };
   return html`
 <h2 id="files-heading">${t('files.heading')}</h2>
@@ -522,7 +522,7 @@ function legalBasis(context: RequestsContext, row: RequestRow, treaties: Map<str
 <ul>${ids.map((id) => html`<li>${code(id)}${treaties.has(id) ? html` · ${treaties.get(id)}` : html` · ${t('basis.unknownTreaty')}`}</li>`)}</ul>`;
 }
 
-function forwardedAs(context: RequestsContext, children: ChildRow[]): SafeHtml | '' {
+function forwardedAs(context: RequestsContext, kind: string, children: ChildRow[]): SafeHtml | '' {
   const { t } = context;
   if (children.length === 0) return '';
   return html`
@@ -530,7 +530,7 @@ function forwardedAs(context: RequestsContext, children: ChildRow[]): SafeHtml |
 <div class="wide" role="region" aria-labelledby="forwarded-heading" tabindex="0">
 <table>
 <thead><tr><th scope="col">${t('list.request')}</th><th scope="col">${t('fact.executor')}</th><th scope="col">${t('fact.state')}</th></tr></thead>
-<tbody>${children.map((child) => html`<tr><th scope="row"><a href="${requestPath(child.id)}">${code(shortId(child.id))}</a></th><td>${code(child.executor)}</td><td>${stateLabel(context, child.state)}</td></tr>`)}</tbody>
+<tbody>${children.map((child) => html`<tr><th scope="row"><a href="${requestPath(child.id)}">${code(shortId(child.id))}</a></th><td>${code(child.executor)}</td><td>${stateLabel(context, child.state, kind)}</td></tr>`)}</tbody>
 </table>
 </div>`;
 }
@@ -566,7 +566,7 @@ export function requestPage(context: RequestsContext, view: RequestView): string
   const done = added ? t('files.added', { name: added.name })
     : view.done === 'draft' || view.done === 'revise'
       ? (isDraft ? t(`${view.done === 'draft' ? 'notice.drafted' : 'notice.revised'}${fourEyes ? '.fourEyes' : ''}` as MessageKey) : undefined)
-      : view.done && last?.action === view.done && last.actor_node === context.console.node.nodeId ? t('notice.done', { step: eventLabel(context, view.done) }) : undefined;
+      : view.done && last?.action === view.done && last.actor_node === context.console.node.nodeId ? t('notice.done', { step: eventLabel(context, view.done, row.kind) }) : undefined;
   return requestsPage(context, title, html`
 <p><a href="${LIST_PAGE}">${t('back.list')}</a></p>
 <h1>${title}</h1>
@@ -576,7 +576,7 @@ ${failed && !failed.message ? errorSummary(context, failed.problems) : ''}
 ${view.actions.length > 0 ? html`<p><a href="#actions-heading">${t('actions.jump', { count: view.actions.length })}</a></p>` : ''}
 <h2 id="status-heading">${t('status.heading')}</h2>
 <dl class="facts" aria-labelledby="status-heading">
-  ${fact(t('fact.state'), html`<strong id="request-state">${stateLabel(context, row.state)}</strong>`)}
+  ${fact(t('fact.state'), html`<strong id="request-state">${stateLabel(context, row.state, row.kind)}</strong>`)}
   ${fact(t('fact.turn'), nextBy(context, row))}
   ${row.due_at ? fact(dueLabel(context, row.state), due(context, row)) : ''}
   ${fact(t('fact.side'), sideLabel(context, row.side))}
@@ -594,7 +594,7 @@ ${whatIsAsked(context, row)}
 ${legalBasis(context, row, view.treaties)}
 ${approvalSection(context, row)}
 ${view.mayReadCode ? confirmationSection(context, row.id, row.executor) : ''}
-${forwardedAs(context, view.children)}
+${forwardedAs(context, row.kind, view.children)}
 ${filesSection(context, view)}
 <h2>${t('history.heading')}</h2>
 <p class="hint">${t('history.intro')}</p>

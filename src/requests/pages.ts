@@ -21,7 +21,7 @@ import type { HttpServer } from '../platform/http/server.ts';
 import { StringEnum } from '../platform/schema.ts';
 import type { FieldProblem } from './field-problems.ts';
 import { KINDS, KIND_NAMES, isFinal, kindOf } from './kinds.ts';
-import { filesOf, sealUpload } from './files.ts';
+import { MAX_STAGED_FILES, filesOf, sealUpload } from './files.ts';
 import type { Attachment } from '../federation/attachments.ts';
 import { readiesToLeave, transitionOf } from './machine.ts';
 import { type Proposal, type Treaty, isRequestKind, listTreaties, proposeBasis, today } from './legal-basis.ts';
@@ -31,7 +31,7 @@ import {
   kindLabel, nextBy, requestPath, requestsContext, requestsPage, shortId, sideLabel, stateLabel, when,
 } from './page-common.ts';
 import {
-  DraftBody, type DraftBodyValue, type DraftView, type RequestOption, blankDraft, buildDraft, draftLayout, draftPage, draftValues, fieldsProblems, hasDraftForm,
+  DraftBody, type DraftBodyValue, type DraftView, type RequestOption, blankDraft, buildDraft, draftLayout, draftPage, draftValues, hasDraftForm,
   placeDraftProblem, valuesOf,
 } from './page-draft.ts';
 import {
@@ -133,7 +133,7 @@ ${rows.length === 0 ? html`<p>${t('list.none')}</p>` : html`
 <tr id="row-${row.id}">
   <th scope="row"><a href="${requestPath(row.id)}"><span dir="ltr">${reference(row)}</span></a></th>
   <td>${kindLabel(context, row.kind)}</td><td>${sideLabel(context, row.side)}</td><td>${code(row.side === 'requester' ? row.executor : row.requester)}</td>
-  <td>${stateLabel(context, row.state)}</td><td>${nextBy(context, row)}</td>
+  <td>${stateLabel(context, row.state, row.kind)}</td><td>${nextBy(context, row)}</td>
   <td>${row.due_at && row.state === 'preserved' ? html`<span class="hint">${t('fact.preservedUntil')}</span>` : ''}${due(context, row)}</td>
   <td>${when(context, row.updated_at)}</td>
 </tr>`)}</tbody>
@@ -208,54 +208,19 @@ export function requestPages(app: HttpServer, db: Database, requests: Requests, 
     return name;
   };
 
-  /**
-   * What the service would refuse about the recipient and the legal basis, found before asking it, so
-   * that these are told together with the problems in the fields rather than one after the other.
-   */
-  async function basisProblems(kind: string, built: ReturnType<typeof buildDraft>, executor: string): Promise<FieldProblem[]> {
-    const problems: FieldProblem[] = [...built.local];
-    const peer = executor ? (await activePeers(db)).find((candidate) => candidate.nodeId === executor) : undefined;
-    if (executor && !peer) problems.push({ field: '/executor', problem: 'unknown-recipient', params: { node: executor } });
-    const to = built.requestedState ?? peer?.state;
-    if (built.requestedState !== undefined && !/^[A-Z]{2}$/.test(built.requestedState)) {
-      problems.push({ field: '/requestedState', problem: 'requested-state-invalid', params: {} });
-    } else if (to !== undefined && to === node.state) {
-      problems.push({ field: '/requestedState', problem: 'requested-state-missing', params: { state: to } });
-    } else if (to !== undefined && built.basis && built.basis !== 'reciprocity') {
-      const proposed = await proposal(kind, to);
-      if (proposed && !proposed.treaties.some((treaty) => treaty.id === built.basis)) problems.push({ field: '/basis', problem: 'treaty-not-in-force', params: { treaty: built.basis } });
-    }
-    return problems;
-  }
-
-  /** A refusal of the service, as problems in the form; anything else is not the form's to tell. */
-  function serviceProblems(error: unknown, built: ReturnType<typeof buildDraft>, executor: string): FieldProblem[] | undefined {
-    if (!(error instanceof HttpProblem)) return undefined;
-    switch (error.slug) {
-      case 'invalid-fields': return error.extra.errors as FieldProblem[];
-      case 'unknown-recipient': return [{ field: '/executor', problem: 'unknown-recipient', params: { node: executor } }];
-      case 'requested-state-missing': return [{ field: '/requestedState', problem: 'requested-state-missing', params: { state: node.state } }];
-      // The table of treaties changed between the check above and the draft.
-      case 'conflict': return [{ field: '/basis', problem: 'treaty-not-in-force', params: { treaty: built.basis ?? '' } }];
-      case 'validation': return [{ field: '/requestedState', problem: 'requested-state-invalid', params: {} }];
-      default: return undefined;
-    }
-  }
-
   const statusOf = (problems: FieldProblem[]) =>
     problems.some((problem) => problem.problem === 'treaty-not-in-force') ? 409
       : problems.some((problem) => ['unknown-recipient', 'requested-state-missing'].includes(problem.problem)) ? 422 : 400;
 
   /** Saves a draft from the form: a new one, or the one being changed; answers with its page, or the form again with what is wrong. */
   async function saveDraft(request: FastifyRequest, body: DraftBodyValue, reply: FastifyReply, kindName: string, editing: RequestRow | undefined, chosen: string | undefined) {
-    const kind = kindOf(kindName)!;
     const values = draftValues(kindName, body);
     const executor = editing ? editing.executor : values.executor;
     if (editing) values.executor = executor;
     const built = buildDraft(kindName, values);
-    let problems = await basisProblems(kindName, built, executor);
-    if (problems.length === 0) {
-      const input = { fields: built.fields, ...(built.requestedState ? { requestedState: built.requestedState } : {}), ...(built.basis ? { basis: built.basis } : {}) };
+    const input = { fields: built.fields, ...(built.requestedState ? { requestedState: built.requestedState } : {}), ...(built.basis ? { basis: built.basis } : {}) };
+    let problems: FieldProblem[];
+    if (built.local.length === 0) {
       try {
         if (editing) {
           await requests.revise(actorOf(request), editing.id, input);
@@ -264,13 +229,14 @@ export function requestPages(app: HttpServer, db: Database, requests: Requests, 
         const id = await requests.draft(actorOf(request), { kind: kindName, executor, ...input });
         return reply.redirect(`${requestPath(id)}?done=draft`, 303);
       } catch (error) {
-        const found = serviceProblems(error, built, executor);
-        if (!found) throw error;
-        problems = found;
+        if (!(error instanceof HttpProblem) || !Array.isArray(error.extra.errors)) throw error;
+        problems = error.extra.errors as FieldProblem[];
       }
     } else {
-      // The form is refused for its own reasons: the service's checks of the fields are told at the same time, not one round later.
-      problems = [...problems, ...fieldsProblems(kind, built.fields)];
+      // The form is refused for its own reasons: what the service would refuse is told at the same time, not one round later.
+      const told = new Set(built.local.map((problem) => problem.field));
+      const found = await requests.draftProblems(actorOf(request), { kind: kindName, executor, ...input });
+      problems = [...built.local, ...found.filter((problem) => !told.has(problem.field))];
     }
     const context = requestsContext(request, node);
     const view = await draftView(kindName, editing, chosen ?? built.requestedState);
@@ -401,7 +367,7 @@ export function requestPages(app: HttpServer, db: Database, requests: Requests, 
         }
         case 'invalid-transition': {
           const now = await findOrFail(id);
-          failed = refused(t('error.transition', { step, state: stateLabel(context, now.state) }));
+          failed = refused(t('error.transition', { step, state: stateLabel(context, now.state, now.kind) }));
           break;
         }
         case 'invalid-forward':
@@ -489,24 +455,29 @@ export function requestPages(app: HttpServer, db: Database, requests: Requests, 
 
     scope.post(`${LIST_PAGE}/:id/files`, { config, schema: { hide: true, params: RequestParams } }, async (request, reply) => {
       const { id } = request.params;
-      const upload = uploads.get(request) ?? { problem: 'file-missing' };
+      let upload = uploads.get(request) ?? { problem: 'file-missing' };
       if ('file' in upload) {
-        await requests.addFile(actorOf(request), id, upload.file);
-        return reply.redirect(`${requestPath(id)}?added=${upload.file.sha256}`, 303);
+        try {
+          await requests.addFile(actorOf(request), id, upload.file);
+          return reply.redirect(`${requestPath(id)}?added=${upload.file.sha256}`, 303);
+        } catch (error) {
+          if (!(error instanceof HttpProblem) || (error.slug !== 'too-many-files' && error.slug !== 'request-closed')) throw error;
+          upload = { problem: error.slug };
+        }
       }
       const context = requestsContext(request, node);
       const { t } = context;
-      const message = t(`error.${upload.problem}`, { size: fileSize(context, uploadLimit) });
-      const failed: FailedStep = upload.problem === 'request-closed'
+      const message = t(`error.${upload.problem}`, { size: fileSize(context, uploadLimit), count: MAX_STAGED_FILES });
+      const failed: FailedStep = upload.problem === 'request-closed' || upload.problem === 'too-many-files'
         ? { action: 'upload', message, problems: [], values: {} }
         : { action: 'upload', problems: [{ id: FILE_INPUT, label: t('files.upload.file'), message }], values: {} };
-      const status = { 'file-missing': 400, 'file-too-large': 413, 'request-closed': 409 }[upload.problem];
+      const status = { 'file-missing': 400, 'file-too-large': 413, 'request-closed': 409, 'too-many-files': 409 }[upload.problem];
       return reply.code(status).type(HTML).send(await showRequest(request, id, { failed }));
     });
   });
 }
 
-type Upload = { file: Attachment } | { problem: 'file-missing' | 'file-too-large' | 'request-closed' };
+type Upload = { file: Attachment } | { problem: 'file-missing' | 'file-too-large' | 'request-closed' | 'too-many-files' };
 
 /** A file's name as the browser sent it, as the API takes one: no path, no control character, at most 255 characters. */
 function fileName(sent: string | undefined): string {

@@ -22,7 +22,8 @@ import type { Attachment } from '../federation/attachments.ts';
 import { checkConfirmation, expectConfirmation, isConfirmed, issueConfirmation } from './confirmations.ts';
 import { raiseAlert, raiseOverdue } from './alerts.ts';
 import { NOTIFY_MESSAGE, notifyProviderState, receiveNotice } from './notifications.ts';
-import { filesOfStep, receiveFiles, requestClosed, stageFiles, takeStagedFiles } from './files.ts';
+import { recordCustody } from '../evidence/custody.ts';
+import { filesOfStep, receiveFiles, requestClosed, roomForFile, stageFiles, takeStagedFiles } from './files.ts';
 
 export const REQUESTS_PURPOSE = 'cross-border request';
 export const SUBMIT_MESSAGE = 'request.submit';
@@ -92,6 +93,17 @@ function checkFields(kind: Kind, value: unknown, what: string): { fields: Record
   return { fields: { ...fields, identifiers: checked.identifiers }, keys: checked.keys };
 }
 
+/** A refusal about the recipient, the State asked or the treaty, as a problem of the draft's field it concerns. */
+function basisProblem(error: unknown, input: DraftInput, executor: string, ownState: string): FieldProblem[] | undefined {
+  if (!(error instanceof HttpProblem)) return undefined;
+  switch (error.slug) {
+    case 'unknown-recipient': return [{ field: '/executor', problem: 'unknown-recipient', params: { node: executor } }];
+    case 'requested-state-missing': return [{ field: '/requestedState', problem: 'requested-state-missing', params: { state: ownState } }];
+    case 'conflict': return [{ field: '/basis', problem: 'treaty-not-in-force', params: { treaty: input.basis ?? '' } }];
+    default: return undefined;
+  }
+}
+
 /** What a request drafted from a case says unless its drafter says otherwise. */
 const caseFacts = (row: CaseRow) => ({ caseReference: row.reference, offence: row.offence, summary: row.summary, identifiers: row.identifiers });
 
@@ -123,16 +135,15 @@ export class Requests {
   /** A new draft on this node, to a trusted peer; it leaves only when submitted. */
   async draft(who: RequestActor, input: DraftInput & { kind: string; executor: string }): Promise<string> {
     const kind = this.kind(input.kind);
+    this.mayStart(who, kind);
     const fromCase = input.caseId ? await findCase(this.db, input.caseId) : undefined;
     if (fromCase?.status === 'closed') throw new HttpProblem(409, 'case-closed', `case ${fromCase.reference} is closed`);
-    const { fields, keys } = checkFields(kind, Value.Default(kind.fields, { ...(fromCase ? caseFacts(fromCase) : {}), ...structuredClone(input.fields as object) }), 'the request');
-    this.mayStart(who, kind);
     const id = randomUUID();
     await this.db.transaction(async (tx) => {
-      const peer = await this.activePeer(tx, input.executor);
+      const { fields, keys, basis } = await this.prepare(tx, input.kind, input, input.executor, fromCase ? caseFacts(fromCase) : {});
       await insertRequest(tx, {
         id, kind: input.kind, side: 'requester', requester: this.self, executor: input.executor, parent_id: null, case_id: fromCase?.id ?? null,
-        state: kind.machine.initial, fields, legal_basis: await this.basisFor(tx, input, input.kind, peer), created_by: who.actor.name,
+        state: kind.machine.initial, fields, legal_basis: basis, created_by: who.actor.name,
       });
       await recordIdentifiers(tx, id, keys, fromCase ? [fromCase.id] : []);
       await this.audit(tx, who, 'requests.draft', id, { kind: input.kind, executor: input.executor });
@@ -148,9 +159,8 @@ export class Requests {
       if (row.side !== 'requester' || row.state !== kind.machine.initial) throw new HttpProblem(409, 'not-a-draft', `request ${id} has left its drafter; it can no longer be changed`);
       // Only its drafter rewrites a draft: whoever approves it must not have written any of it (four-eyes).
       if (who.roles !== 'system' && who.actor.name !== row.created_by) throw new HttpProblem(403, 'not-the-drafter', `only ${row.created_by}, who drafted request ${id}, may change it`);
-      const { fields, keys } = checkFields(kind, Value.Default(kind.fields, structuredClone(input.fields)), 'the request');
       this.mayStart(who, kind);
-      const basis = await this.basisFor(tx, input, row.kind, await this.activePeer(tx, row.executor));
+      const { fields, keys, basis } = await this.prepare(tx, row.kind, input, row.executor, {});
       await tx.query('UPDATE requests SET fields = $2, legal_basis = $3, updated_at = now() WHERE id = $1', [id, JSON.stringify(fields), JSON.stringify(basis)]);
       await tx.query('DELETE FROM request_identifiers WHERE request_id = $1', [id]);
       await recordIdentifiers(tx, id, keys, row.case_id ? [row.case_id] : []);
@@ -163,7 +173,9 @@ export class Requests {
     await this.db.transaction(async (tx) => {
       const row = await lockRequest(tx, id);
       if (isFinal(row)) throw requestClosed(row);
+      await roomForFile(tx, id, file.sha256);
       await stageFiles(tx, id, [file], who.actor.name);
+      await recordCustody(tx, { act: 'added', files: [file], actor: who.actor, requestId: id, purpose: REQUESTS_PURPOSE, node: this.self, details: { httpRequest: who.requestId } });
       await this.audit(tx, who, 'requests.file-added', id, { sha256: file.sha256, size: file.size });
     });
   }
@@ -282,6 +294,7 @@ export class Requests {
     };
     const files = Array.isArray(note.files) ? await takeStagedFiles(tx, id, note.files as string[], applied.seq) : [];
     if (!transition.local) applied.msgId = await this.sendStep(tx, row, applied, files);
+    if (applied.msgId) await recordCustody(tx, { act: 'transferred', files, actor: who.actor, requestId: id, purpose: REQUESTS_PURPOSE, node: this.self, peer: row.side === 'requester' ? row.executor : row.requester, details: { msgId: applied.msgId, seq: applied.seq } });
     await recordTransition(tx, id, applied);
     await this.audit(tx, who, `requests.${action}`, id, { from: row.state, to: transition.to, seq: applied.seq });
   }
@@ -388,6 +401,7 @@ export class Requests {
     const reason = this.kind(fresh.kind).alerts?.[payload.action];
     if (reason) await raiseAlert(tx, payload.id, reason);
     const who: RequestActor = { actor: { id: null, name: `${message.from}:${payload.actor}`, role: null }, roles: 'system', requestId: null };
+    await recordCustody(tx, { act: 'received', files: message.attachments, actor: who.actor, requestId: payload.id, purpose: REQUESTS_PURPOSE, node: this.self, peer: message.from, details: { msgId: message.msgId, seq: payload.seq } });
     await this.audit(tx, who, `requests.${payload.action}`, payload.id, { from: row?.state ?? null, to: transition.to, seq: payload.seq, msgId: message.msgId });
   }
 
@@ -455,6 +469,52 @@ export class Requests {
     if (!transition.roles.some((role) => who.roles.includes(role))) {
       throw new HttpProblem(403, 'forbidden', `"${transition.action}" is for ${transition.roles.join(', ')}`);
     }
+  }
+
+  /**
+   * Everything wrong with a draft, told at once: its fields, its recipient, the State asked and the
+   * legal basis (nothing is written). Empty when it would be saved as it is.
+   */
+  async draftProblems(who: RequestActor, input: DraftInput & { kind: string; executor: string }): Promise<FieldProblem[]> {
+    this.mayStart(who, this.kind(input.kind));
+    try {
+      await this.prepare(this.db, input.kind, input, input.executor, {});
+      return [];
+    } catch (error) {
+      if (error instanceof HttpProblem && Array.isArray(error.extra.errors)) return error.extra.errors as FieldProblem[];
+      throw error;
+    }
+  }
+
+  /**
+   * A draft's fields checked, its identifiers in their normal form, and its legal basis; or one
+   * refusal that lists every problem, with the status of the first kind found (the fields' 400 before
+   * an unknown recipient's 422 or a treaty's 409).
+   */
+  private async prepare(tx: Queryable, kindName: string, input: DraftInput, executor: string, base: object)
+    : Promise<{ fields: Record<string, unknown>; keys: string[]; basis: Awaited<ReturnType<Requests['basisFor']>> }> {
+    const kind = this.kind(kindName);
+    const problems: FieldProblem[] = [];
+    let refusal: HttpProblem | undefined;
+    const refused = (error: unknown, found: FieldProblem[] | undefined) => {
+      if (!(error instanceof HttpProblem) || !found) throw error;
+      problems.push(...found);
+      refusal ??= error;
+    };
+    let checked: ReturnType<typeof checkFields> | undefined;
+    try {
+      checked = checkFields(kind, Value.Default(kind.fields, { ...base, ...structuredClone(input.fields as object) }), 'the request');
+    } catch (error) {
+      refused(error, error instanceof HttpProblem && error.slug === 'invalid-fields' ? (error.extra.errors as FieldProblem[]) : undefined);
+    }
+    let basis: Awaited<ReturnType<Requests['basisFor']>> | undefined;
+    try {
+      basis = await this.basisFor(tx, input, kindName, await this.activePeer(tx, executor));
+    } catch (error) {
+      refused(error, basisProblem(error, input, executor, this.federation.config.state));
+    }
+    if (refusal) throw new HttpProblem(refusal.status, refusal.slug, refusal.message, { extra: { ...refusal.extra, errors: problems } });
+    return { ...checked!, basis: basis! };
   }
 
   private async activePeer(tx: Queryable, nodeId: string): Promise<Peer> {

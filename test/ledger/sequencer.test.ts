@@ -9,8 +9,8 @@ import { MIGRATIONS } from '../../src/node/migrations.ts';
 import { ENGINE, type TestDatabase, createTestDatabase } from '../support/database.ts';
 import { checkLogAgainstRecords } from './support.ts';
 
-/** The log needs only the capabilities below it: audit records, and the trust list that peer heads refer to. */
-const LEDGER_MIGRATIONS = MIGRATIONS.filter((m) => /^(audit|identity|federation|ledger)\//.test(m.id));
+/** The log needs only the capabilities below it: its sources (audit and custody records), and the trust list that peer heads refer to. */
+const LEDGER_MIGRATIONS = MIGRATIONS.filter((m) => /^(audit|identity|federation|ledger|evidence)\//.test(m.id));
 
 const note = (db: Queryable, label: string) =>
   recordAudit(db, { actor: SYSTEM_ACTOR, action: 'test.note', subject: { type: 'note', id: label }, purpose: 'testing the log', details: { label, nested: { b: 1, a: [true, null, 'é'] } } });

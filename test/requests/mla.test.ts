@@ -4,6 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import { type Party, party } from '../support/federation.ts';
 import { type Api, userWith } from '../support/node.ts';
 import { act, addFile, mutualTrust, reaches } from '../support/requests.ts';
+import { MAX_STAGED_FILES } from '../../src/requests/files.ts';
 
 const REQUEST = {
   kind: 'mla',
@@ -94,5 +95,18 @@ describe('mutual legal assistance between central authorities', () => {
     assert.equal(missing.status, 422);
     assert.equal(missing.body.type, '/problems/file-not-staged');
     assert.equal((await officerB.get(`/api/v1/requests/${id}`)).body.state, 'acknowledged');
+  });
+
+  test('files waiting to be sent are capped at what one step may send; the same file again is no new file', async () => {
+    const id = await sent();
+    for (let n = 0; n < MAX_STAGED_FILES; n += 1) await addFile(officerB, id, `page-${n}.txt`, Buffer.from(`page ${n}\n`), 'text/plain');
+    await addFile(officerB, id, 'page-0.txt', Buffer.from('page 0\n'), 'text/plain');
+    const over = await fetch(`${officerB.url}/api/v1/requests/${id}/files?name=one-more.txt`, {
+      method: 'POST', headers: { authorization: `Bearer ${officerB.token}`, 'content-type': 'text/plain' }, body: 'one more\n',
+    });
+    assert.equal(over.status, 409);
+    assert.equal(((await over.json()) as { type: string }).type, '/problems/too-many-files');
+    const files = (await officerB.get(`/api/v1/requests/${id}`)).body.files;
+    assert.equal(files.length, MAX_STAGED_FILES, 'nothing more was kept');
   });
 });

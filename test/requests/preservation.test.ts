@@ -152,6 +152,13 @@ describe('expedited preservation across four nodes: investigator, both 24/7 poin
     const stranger = await investigator.post('/api/v1/requests', { ...REQUEST, executor: 'nobody-here' });
     assert.equal(stranger.status, 422);
     assert.equal(stranger.body.type, '/problems/unknown-recipient');
+    assert.deepEqual(stranger.body.errors, [{ field: '/executor', problem: 'unknown-recipient', params: { node: 'nobody-here' } }]);
+    // Everything wrong is told at once: the fields, the recipient and the treaty, not one round each.
+    const everything = await investigator.post('/api/v1/requests', {
+      ...REQUEST, executor: 'nobody-here', basis: 'no-such-treaty', fields: { ...REQUEST.fields, identifiers: [] },
+    });
+    assert.equal(everything.status, 400, everything.text);
+    assert.deepEqual(everything.body.errors.map((e: any) => [e.field, e.problem]), [['/identifiers', 'minItems'], ['/executor', 'unknown-recipient']]);
     const analyst = await userWith(police.admin, 'ana', ['analyst']);
     assert.equal((await analyst.post('/api/v1/requests', { ...REQUEST, executor: 'a-247' })).status, 403);
     assert.equal(await count(), before_);

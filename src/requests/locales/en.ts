@@ -672,6 +672,7 @@ export const en = {
   'error.confirmation-locked': 'Too many wrong codes were typed: the origin of this request can no longer be confirmed with a code. Do not act on it before its origin is confirmed by other means.',
   'error.no-confirmation': 'This request has no code to check: its origin is not confirmed this way.',
   'schema.exclusiveMinimum': 'Enter a number greater than {limit}.',
+  'error.too-many-files': '{count} files are already waiting to be sent with this request: send them with a step before adding more. Nothing was added.',
 } as const;
 
 export type MessageKey = keyof typeof en;

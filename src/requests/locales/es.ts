@@ -674,4 +674,5 @@ export const es: Record<MessageKey, string> = {
   'error.confirmation-locked': 'Se han escrito demasiados códigos erróneos: el origen de esta solicitud ya no puede confirmarse con un código. No la atienda antes de que su origen se confirme por otro medio.',
   'error.no-confirmation': 'Esta solicitud no tiene código que comprobar: su origen no se confirma de este modo.',
   'schema.exclusiveMinimum': 'Escriba un número mayor que {limit}.',
+  'error.too-many-files': 'Ya hay {count} archivos esperando a enviarse con esta solicitud: envíelos con un paso antes de añadir más. No se ha añadido nada.',
 };

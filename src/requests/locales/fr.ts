@@ -674,4 +674,5 @@ export const fr: Record<MessageKey, string> = {
   'error.confirmation-locked': 'Trop de codes erronés ont été saisis : l’origine de cette demande ne peut plus être confirmée par un code. N’y donnez pas suite avant que son origine soit confirmée par un autre moyen.',
   'error.no-confirmation': 'Cette demande n’a pas de code à vérifier : son origine ne se confirme pas de cette façon.',
   'schema.exclusiveMinimum': 'Saisissez un nombre supérieur à {limit}.',
+  'error.too-many-files': '{count} fichiers attendent déjà d’être envoyés avec cette demande : envoyez-les avec une étape avant d’en ajouter d’autres. Rien n’a été ajouté.',
 };

@@ -674,4 +674,5 @@ export const zh: Record<MessageKey, string> = {
   'error.confirmation-locked': '输入错误代码的次数过多：已无法再用代码确认此请求的来源。在以其他方式确认其来源之前，请勿执行该请求。',
   'error.no-confirmation': '此请求没有可核对的代码：其来源不以此方式确认。',
   'schema.exclusiveMinimum': '请输入大于 {limit} 的数字。',
+  'error.too-many-files': '已有 {count} 个文件等待随此请求发送：请先通过某一步骤发送这些文件，再添加新文件。未添加任何文件。',
 };
