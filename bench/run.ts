@@ -6,13 +6,16 @@
  * Then requests (bench/requests.ts): drafts checked against a requirement profile, beside TypeBox's
  * Value.Check, and expedited preservation across three nodes, beside the bare federation round trip
  * of the same hops. Then the tamper-evident log (bench/ledger.ts): audit records added by the sequencer per
- * second beside raw SHA-256 of the same leaves, and proofs read and verified.
- * BENCH_ONLY=foundation, federation, requests or ledger runs one part alone. See bench/README.md.
+ * second beside raw SHA-256 of the same leaves, and proofs read and verified. Then the public portal
+ * (bench/prevention.ts): reports submitted through the form beside a bare INSERT route, and the
+ * weight of every public page. BENCH_ONLY=foundation, federation, requests, ledger or prevention
+ * runs one part alone. See bench/README.md.
  */
 import { availableParallelism, cpus, loadavg, platform, release as osRelease, totalmem } from 'node:os';
 import { benchFederation, describeDelivery, describeQueueing, federationSettings } from './federation.ts';
 import { benchDraftChecks, benchPreservation, describeRequests, requestsSettings } from './requests.ts';
 import { benchLedger, describeLedger, ledgerSettings } from './ledger.ts';
+import { benchPrevention, describePrevention } from './prevention.ts';
 import {
   checkFailures, closeAll, keep, latencyRatio, ms, notes, num, pct, printTable, progress, ratio, release, row, rps, section,
 } from './report.ts';
@@ -23,12 +26,15 @@ import {
 
 const settings = benchSettings();
 const only = process.env.BENCH_ONLY ?? '';
-if (!['', 'foundation', 'federation', 'requests', 'ledger'].includes(only)) throw new Error('BENCH_ONLY must be "foundation", "federation", "requests" or "ledger" (unset: all four)');
+if (!['', 'foundation', 'federation', 'requests', 'ledger', 'prevention'].includes(only)) {
+  throw new Error('BENCH_ONLY must be "foundation", "federation", "requests", "ledger" or "prevention" (unset: all five)');
+}
 const parts = {
   foundation: only === '' || only === 'foundation',
   federation: only === '' || only === 'federation',
   requests: only === '' || only === 'requests',
   ledger: only === '' || only === 'ledger',
+  prevention: only === '' || only === 'prevention',
 };
 const probe = new ScryptProbe();
 const S = settings.seconds;
@@ -183,6 +189,7 @@ async function main() {
   }
   if (parts.requests) console.log(describeRequests(requestsSettings()));
   if (parts.ledger) console.log(describeLedger(ledgerSettings()));
+  if (parts.prevention) console.log(describePrevention(settings));
   console.log(`Parts: ${Object.entries(parts).filter(([, on]) => on).map(([part]) => part).join(', ')} (BENCH_ONLY). Engines: ${engines.join(', ')}${settings.databaseUrl ? '' : ' (set DATABASE_URL to add a PostgreSQL server)'}.`);
   if (loadAtStart > cores / 2) {
     console.log(`Warning: the machine was already busy (load ${num(loadAtStart)} on ${cores} cores): figures will be low and noisy.`);
@@ -196,6 +203,8 @@ async function main() {
     ...(parts.requests && index === 0 ? [{ engine: 'in process', part: 'requests (drafts)', run: () => benchDraftChecks() }] : []),
     ...(parts.requests ? [{ engine, part: 'requests', run: () => benchPreservation(engine, settings) }] : []),
     ...(parts.ledger ? [{ engine, part: 'ledger', run: () => benchLedger(engine, settings) }] : []),
+    // The pages weigh the same on every engine: weighed once.
+    ...(parts.prevention ? [{ engine, part: 'prevention', run: () => benchPrevention(engine, settings, { weighPages: index === 0 }) }] : []),
   ]);
   for (const { engine, part, run } of runs) {
     if (interrupted) break;

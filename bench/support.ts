@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import crypto, { randomBytes, scrypt } from 'node:crypto';
 import { syncBuiltinESMExports } from 'node:module';
 import autocannon from 'autocannon';
-import Fastify from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { SYSTEM_ACTOR } from '../src/audit/record.ts';
 import { Accounts } from '../src/identity/accounts.ts';
@@ -155,10 +155,13 @@ function urlOf(app: { server: import('node:http').Server }): string {
   return `http://127.0.0.1:${address.port}`;
 }
 
-/** The baseline: a plain Fastify instance with one route answering a small JSON object. */
-export async function startBareFastify(): Promise<Listening> {
+/**
+ * The baseline: a plain Fastify instance with one route answering a small JSON object, or with the
+ * routes `register` gives it (a bare INSERT, for a part that writes).
+ */
+export async function startBareFastify(register: (app: FastifyInstance) => void = (app) => app.get('/', async () => ({ hello: 'world' }))): Promise<Listening> {
   const app = Fastify();
-  app.get('/', async () => ({ hello: 'world' }));
+  register(app);
   await app.listen({ host: '127.0.0.1', port: 0 });
   return { url: `${urlOf(app)}/`, close: () => app.close() };
 }
@@ -177,14 +180,17 @@ export interface BenchNode extends Listening {
   memberToken: string;
 }
 
-/** A node over a fresh migrated database, built in this process as `startNode` does, on a free loopback port. */
-export async function startBenchNode(engine: Engine, settings: BenchSettings): Promise<BenchNode> {
+/**
+ * A node over a fresh migrated database, built in this process as `startNode` does, on a free
+ * loopback port; `overrides` are the settings a part needs besides these (a higher limit of reports).
+ */
+export async function startBenchNode(engine: Engine, settings: BenchSettings, overrides: ConfigOverrides = {}): Promise<BenchNode> {
   const database = await openBenchDatabase(engine, settings);
   let app: HttpServer | undefined;
   try {
     const config = loadConfig({
       env: {},
-      overrides: { host: '127.0.0.1', port: 0, logLevel: 'warn', passwordCost: settings.passwordCost, dataDir: '/nonexistent' },
+      overrides: { host: '127.0.0.1', port: 0, logLevel: 'warn', passwordCost: settings.passwordCost, dataDir: '/nonexistent', ...overrides },
     });
     const { db } = database;
     await migrate(db, MIGRATIONS);

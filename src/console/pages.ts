@@ -19,6 +19,8 @@ import { ADVISORY_STAFF } from '../prevention/advisories.ts';
 import { ADVISORIES_STAFF_PAGE } from '../prevention/advisory-staff-pages.ts';
 import { PRACTICE_EDITORS } from '../prevention/practices.ts';
 import { PRACTICES_STAFF_PAGE } from '../prevention/practice-staff-pages.ts';
+import { SURVEY_READERS } from '../prevention/survey.ts';
+import { SURVEY_STAFF_PAGE } from '../prevention/survey-staff-page.ts';
 import { federationLinks } from './federation-pages.ts';
 import { type NodeIdentity, type PageContext, page, pageContext } from './layout.ts';
 import { LOCALE_COOKIE, safeLocalPath } from './locale.ts';
@@ -81,6 +83,7 @@ ${federationLinks(context)}` : ''}
 ${roles.some((role) => REPORT_HANDLERS.includes(role)) ? html`<p><a href="${QUEUE_PAGE}">${t('home.reports')}</a></p>` : ''}
 ${roles.some((role) => ADVISORY_STAFF.includes(role)) ? html`<p><a href="${ADVISORIES_STAFF_PAGE}">${t('home.advisories')}</a></p>` : ''}
 ${roles.some((role) => PRACTICE_EDITORS.includes(role)) ? html`<p><a href="${PRACTICES_STAFF_PAGE}">${t('home.practices')}</a></p>` : ''}
+${roles.some((role) => SURVEY_READERS.includes(role)) ? html`<p><a href="${SURVEY_STAFF_PAGE}">${t('home.survey')}</a></p>` : ''}
 ${requestsLink(context)}
 <p><a href="/api/docs">${t('home.api')}</a></p>
 <p>${t('home.session', { time: expires })}</p>`);

@@ -3,6 +3,8 @@
  * first sight, and the advice given at once. Child sexual exploitation is not among them: it has a
  * path of its own that accepts nothing (shared/MISSION.md, 14(gg)).
  */
+import type { HelpTopic } from './help-topics.ts';
+import { helpPath } from './layout.ts';
 import type { MessageKey } from './locales/en.ts';
 
 export const INCIDENT_TYPES = [
@@ -17,6 +19,8 @@ export const SEVERITIES = ['low', 'medium', 'high'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
 export const NO_MORE_RANSOM = 'https://www.nomoreransom.org/';
+/** Where young people have intimate images of themselves taken down. */
+export const TAKE_IT_DOWN = 'https://takeitdown.ncmec.org/';
 export const CHILD_PATH = '/report/child-abuse';
 
 export interface Step {
@@ -34,17 +38,19 @@ interface Profile {
 
 const step = (text: MessageKey, link?: Step['link']): Step => (link ? { text, link } : { text });
 const EVIDENCE = step('guide.evidence');
+/** The section of a help page that says more, labelled by its heading (the help test checks that both exist). */
+const more = (topic: HelpTopic, section: string) => step('guide.more', { href: helpPath(topic, section), label: `help.${topic}.${section}` as MessageKey });
 
 const PROFILES: Record<IncidentType, Profile> = {
-  phishing: { asksMoney: true, threatensPerson: false, guidance: [step('guide.bank'), step('guide.passwords'), step('guide.phishing.report'), EVIDENCE] },
-  'online-fraud': { asksMoney: true, threatensPerson: false, guidance: [step('guide.bank'), step('guide.fraud.seller'), step('guide.recovery'), EVIDENCE] },
-  'romance-scam': { asksMoney: true, threatensPerson: false, guidance: [step('guide.stop'), step('guide.bank'), step('guide.romance.talk'), step('guide.recovery'), EVIDENCE] },
+  phishing: { asksMoney: true, threatensPerson: false, guidance: [step('guide.bank'), step('guide.passwords'), step('guide.phishing.report'), EVIDENCE, more('older-people', 'phone')] },
+  'online-fraud': { asksMoney: true, threatensPerson: false, guidance: [step('guide.bank'), step('guide.fraud.seller'), step('guide.recovery'), EVIDENCE, more('older-people', 'investment')] },
+  'romance-scam': { asksMoney: true, threatensPerson: false, guidance: [step('guide.stop'), step('guide.bank'), step('guide.romance.talk'), step('guide.recovery'), EVIDENCE, more('older-people', 'romance')] },
   ransomware: {
     asksMoney: true,
     threatensPerson: true,
     guidance: [
       step('guide.ransomware.unplug'), step('guide.ransomware.noPay'),
-      step('guide.ransomware.decrypt', { href: NO_MORE_RANSOM, label: 'guide.ransomware.link' }), step('guide.passwords'), EVIDENCE,
+      step('guide.ransomware.decrypt', { href: NO_MORE_RANSOM, label: 'guide.ransomware.link' }), step('guide.passwords'), EVIDENCE, more('businesses', 'ransomware'),
     ],
   },
   sextortion: {
@@ -52,13 +58,13 @@ const PROFILES: Record<IncidentType, Profile> = {
     threatensPerson: true,
     guidance: [
       step('guide.sextortion.noPay'), step('guide.platform'), EVIDENCE,
-      step('guide.sextortion.child', { href: CHILD_PATH, label: 'guide.child.link' }),
+      step('guide.sextortion.child', { href: CHILD_PATH, label: 'guide.child.link' }), more('young-people', 'sextortion'),
     ],
   },
-  harassment: { asksMoney: false, threatensPerson: true, guidance: [step('guide.harassment.safe'), step('guide.platform'), EVIDENCE] },
-  'hate-speech': { asksMoney: false, threatensPerson: false, guidance: [step('guide.hate.screenshot'), step('guide.platform'), step('guide.harassment.safe')] },
+  harassment: { asksMoney: false, threatensPerson: true, guidance: [step('guide.harassment.safe'), step('guide.platform'), EVIDENCE, more('young-people', 'harassment')] },
+  'hate-speech': { asksMoney: false, threatensPerson: false, guidance: [step('guide.hate.screenshot'), step('guide.platform'), step('guide.harassment.safe'), more('young-people', 'harassment')] },
   'account-takeover': { asksMoney: true, threatensPerson: false, guidance: [step('guide.takeover.recover'), step('guide.passwords'), step('guide.takeover.warn'), EVIDENCE] },
-  'crypto-scam': { asksMoney: true, threatensPerson: false, guidance: [step('guide.stop'), step('guide.crypto.details'), step('guide.recovery'), EVIDENCE] },
+  'crypto-scam': { asksMoney: true, threatensPerson: false, guidance: [step('guide.stop'), step('guide.crypto.details'), step('guide.recovery'), EVIDENCE, more('older-people', 'investment')] },
   other: { asksMoney: true, threatensPerson: false, guidance: [step('guide.bank'), step('guide.passwords'), EVIDENCE] },
 };
 

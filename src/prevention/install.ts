@@ -7,17 +7,21 @@ import { phoneRegionOf } from './identifiers.ts';
 import { fillMatchKeys } from './match-keys.ts';
 import { isPublicPage, preventionPages, renderPublicErrorPage } from './pages.ts';
 import { deleteExpiredReports, retentionPolicy } from './retention.ts';
+import { helpPages } from './help-pages.ts';
 import { installPublications } from './publications.ts';
 import { preventionRoutes } from './routes.ts';
 import { preventionStaffPages } from './staff-pages.ts';
 import { SubmissionLimiter } from './submissions.ts';
+import { surveyPages } from './survey-pages.ts';
+import { surveyRoutes } from './survey-routes.ts';
+import { surveyStaffPage } from './survey-staff-page.ts';
 
 /** How often the reports past their retention period are looked for (and once at start). */
 const RETENTION_INTERVAL_MS = 3600_000;
 
 /**
- * The public portal, its API and the staff's pages, sharing one limit on submissions; advisories and
- * good practices; the match keys of identifiers stored before the portal had them, filled at start;
+ * The public portal, its API and the staff's pages, sharing one limit on submissions (reports and
+ * answers to the business survey); advisories and good practices; the help pages; the match keys of identifiers stored before the portal had them, filled at start;
  * and the retention job.
  */
 export function installPrevention(app: HttpServer, db: Database, config: NodeConfig, node: NodeIdentity): void {
@@ -29,6 +33,10 @@ export function installPrevention(app: HttpServer, db: Database, config: NodeCon
   preventionPages(app, db, limiter, { childHotline: config.prevention.childHotlineUrl, intake, retention, privacyContact: config.prevention.privacyContact });
   preventionStaffPages(app, db, node);
   installPublications(app, db, config, node);
+  helpPages(app);
+  surveyPages(app, db, limiter);
+  surveyRoutes(app, db, limiter);
+  surveyStaffPage(app, db, node);
 
   const expire = async () => {
     try {

@@ -8,6 +8,7 @@ import { localeOf } from '../console/locale.ts';
 import { CSRF_FIELD } from '../identity/guard.ts';
 import { type Locale, direction } from '../platform/i18n/locales.ts';
 import { type SafeHtml, html } from '../platform/http/html.ts';
+import type { HelpTopic } from './help-topics.ts';
 import { type Translate, messages } from './messages.ts';
 
 export const START_PAGE = '/report';
@@ -19,8 +20,14 @@ export const PRACTICES_PAGE = '/practices';
 /** Where whoever holds a request said to come from this node checks it (src/requests/verify-page.ts), in this frame. */
 export const VERIFY_PAGE = '/verify';
 export const ADVISORY_FEED = '/advisories.atom';
+/** Plain-language help for the groups criminals target most and for businesses, and the business survey. */
+export const HELP_PAGE = '/help';
+/** The business-impact survey (14(cc)), under the help for businesses. */
+export const SURVEY_PAGE = `${HELP_PAGE}/business-survey`;
+/** A help topic's page, or one of its sections. */
+export const helpPath = (topic: HelpTopic, section?: string) => `${HELP_PAGE}/${topic}${section ? `#${section}` : ''}`;
 /** The portal's sections, in the order of its menu. */
-const SECTIONS = [[START_PAGE, 'nav.report'], [ADVISORIES_PAGE, 'nav.advisories'], [PRACTICES_PAGE, 'nav.practices']] as const;
+const SECTIONS = [[START_PAGE, 'nav.report'], [HELP_PAGE, 'nav.help'], [ADVISORIES_PAGE, 'nav.advisories'], [PRACTICES_PAGE, 'nav.practices']] as const;
 
 export interface PublicContext {
   locale: Locale;

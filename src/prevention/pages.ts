@@ -5,7 +5,6 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { CSRF_FIELD } from '../identity/guard.ts';
 import { PUBLIC } from '../platform/http/access.ts';
 import { type SafeHtml, html } from '../platform/http/html.ts';
 import { HttpProblem } from '../platform/http/problem.ts';
@@ -13,88 +12,28 @@ import type { Database } from '../platform/db/database.ts';
 import type { HttpServer } from '../platform/http/server.ts';
 import { newAccessCode, newReference } from './codes.ts';
 import { IDENTIFIER_KINDS, type IdentifierKind, type IdentifierOptions } from './identifiers.ts';
-import { CHILD_PATH, CONTACT_CHANNELS, INCIDENT_TYPES, type IncidentType, asksMoney, guidanceFor, isIncidentType } from './incidents.ts';
+import { CHILD_PATH, CONTACT_CHANNELS, TAKE_IT_DOWN, INCIDENT_TYPES, type IncidentType, asksMoney, guidanceFor, isIncidentType } from './incidents.ts';
 import { type Issue, checkReport, identifiersFromLines } from './intake.ts';
-import { ADVISORIES_PAGE, PRACTICES_PAGE, VERIFY_PAGE, PRIVACY_PAGE, type PublicContext, START_PAGE, STATUS_PAGE, code, publicContext, publicPage, sessionToken } from './layout.ts';
+import { ADVISORIES_PAGE, HELP_PAGE, PRACTICES_PAGE, VERIFY_PAGE, PRIVACY_PAGE, type PublicContext, START_PAGE, STATUS_PAGE, code, helpPath, publicContext, publicPage, sessionToken } from './layout.ts';
 import type { MessageKey } from './locales/en.ts';
 import { messages } from './messages.ts';
 import { type Credentials, InvalidInput, type ReporterView, addToReport, followReport, submitReport, withdrawReport } from './reports.ts';
 import type { RetentionPolicy } from './retention.ts';
+import {
+  type FieldSpec, type FormState, HONEYPOT_FIELD, choiceGroup, errorSummary, field, fieldId, filledHoneypot, formError, formSchema, honeypot, input, isProblem,
+  maySubmit, refuseCrossSite, textarea,
+} from './public-forms.ts';
 import type { SubmissionLimiter } from './submissions.ts';
 
 const STYLESHEET = readFileSync(new URL('./report.css', import.meta.url), 'utf8');
 const HTML = 'text/html; charset=utf-8';
-const TAKE_IT_DOWN = 'https://takeitdown.ncmec.org/';
-/** Longer than any field may be: the checks below tell the reader what is too long, in their language. */
-const FORM_LIMIT = 20_000;
-
-/**
- * A box of the report form that people neither see nor reach, and that scripts filling every box
- * fill: hidden by the stylesheet, from screen readers (aria-hidden) and from the keyboard
- * (tabindex -1), never filled by the browser (autocomplete off), and labelled, for a reader without
- * the stylesheet, to be left empty. A report that fills it is answered as any other, with a
- * reference and a code that open nothing, and is not stored: the script learns nothing to adapt
- * to, and a person who filled it anyway can report again. Named as a box a form might have.
- */
-export const HONEYPOT_FIELD = 'homepage';
 const REPORT_FIELDS = ['what', 'when', 'amount', 'currency', 'channel', ...IDENTIFIER_KINDS, 'contactName', 'contactEmail', 'contactPhone', HONEYPOT_FIELD] as const;
 type ReportValues = Partial<Record<(typeof REPORT_FIELDS)[number], string>>;
 const STATUS_FIELDS = ['reference', 'accessCode', 'addition', 'confirm'] as const;
 type StatusValues = Partial<Record<(typeof STATUS_FIELDS)[number], string>>;
 
-/**
- * A form's body: the fields named, each optional and as text, and the session's token when a member of staff posts it.
- * No keyboard types U+0000, and PostgreSQL's text cannot hold it: a form carrying one is refused as not understood.
- */
-const formSchema = (fields: readonly string[]) =>
-  Type.Object(
-    Object.fromEntries([...fields, CSRF_FIELD].map((name) => [name, Type.Optional(Type.String({ maxLength: FORM_LIMIT, pattern: '^[^\\u0000]*$' }))])),
-    { additionalProperties: false },
-  );
-
-interface FormState<Values> {
-  values: Values;
-  issues: readonly Issue<string>[];
-  /** A refusal that concerns no one field. */
-  error?: string | undefined;
-}
-
-const fieldId = (field: string) => `f-${field}`;
 const hasKey = (key: string): key is MessageKey => (messages.keys as string[]).includes(key);
 
-function errorSummary({ t }: PublicContext, issues: readonly Issue<string>[]): SafeHtml | '' {
-  if (issues.length === 0) return '';
-  return html`<div class="error-summary" role="alert" tabindex="-1" autofocus aria-labelledby="error-summary-title">
-<h2 id="error-summary-title">${t('error.summary', { count: issues.length })}</h2>
-<ul>${issues.map((issue) => html`<li><a href="#${fieldId(issue.field)}">${t(issue.message, issue.values)}</a></li>`)}</ul>
-</div>`;
-}
-
-interface FieldSpec {
-  name: string;
-  label: MessageKey;
-  hint?: MessageKey | undefined;
-  required?: boolean;
-  /** The control, given its id, name, value and the attributes that tie it to its hint and errors. */
-  control: (common: SafeHtml, value: string) => SafeHtml;
-}
-
-/** A labelled field with its hint and, after a refusal, its errors just above it. */
-function field({ t }: PublicContext, form: FormState<Record<string, string | undefined>>, spec: FieldSpec): SafeHtml {
-  const id = fieldId(spec.name);
-  const issues = form.issues.filter((issue) => issue.field === spec.name);
-  const describedBy = [spec.hint ? `${id}-hint` : '', issues.length ? `${id}-error` : ''].filter(Boolean).join(' ');
-  const common = html`id="${id}" name="${spec.name}" ${describedBy ? html`aria-describedby="${describedBy}"` : ''} ${issues.length ? html`aria-invalid="true"` : ''} ${spec.required ? html`required` : ''}`;
-  return html`<div class="field">
-<label for="${id}">${t(spec.label)}${spec.required ? html` <span class="required">(${t('form.required')})</span>` : ''}</label>
-${spec.hint ? html`<span class="hint" id="${id}-hint">${t(spec.hint)}</span>` : ''}
-${issues.length ? html`<p class="field-error" id="${id}-error">${issues.map((issue) => html`<span>${t(issue.message, issue.values)}</span>`)}</p>` : ''}
-${spec.control(common, form.values[spec.name] ?? '')}
-</div>`;
-}
-
-const textarea = (rows: number, extra: SafeHtml | '' = '') => (common: SafeHtml, value: string) => html`<textarea ${common} rows="${rows}" ${extra}>${value}</textarea>`;
-const input = (extra: SafeHtml) => (common: SafeHtml, value: string) => html`<input ${common} value="${value}" ${extra}>`;
 /** Codes, numbers and addresses: typed left to right, without the phone's corrections. */
 const verbatim = html`dir="ltr" autocomplete="off" autocapitalize="none" spellcheck="false"`;
 
@@ -108,6 +47,7 @@ function startPage(context: PublicContext): string {
 ${INCIDENT_TYPES.map((type) => html`<li><a href="${START_PAGE}/${type}" aria-describedby="hint-${type}">${t(`type.${type}`)}</a> <span class="hint" id="hint-${type}">${t(`type.${type}.hint`)}</span></li>`)}
 <li class="child"><a href="${CHILD_PATH}" aria-describedby="hint-child">${t('start.child')}</a> <span class="hint" id="hint-child">${t('start.child.hint')}</span></li>
 </ul>
+<p>${t('start.help')} <a href="${helpPath('disabilities', 'someone')}">${t('start.help.link')}</a></p>
 <h2>${t('start.follow')}</h2>
 <p><a href="${STATUS_PAGE}">${t('start.status')}</a></p>`);
 }
@@ -120,12 +60,11 @@ function reportPage(context: PublicContext, type: IncidentType, form: FormState<
     const hint = `ident.${kind}.hint`;
     return at({ name: kind, label: `ident.${kind}`, hint: hasKey(hint) ? hint : undefined, control: textarea(2, html`dir="auto" spellcheck="false" autocapitalize="none"`) });
   };
-  const channel = form.values.channel;
   return publicPage(context, title, html`
 <h1>${title}</h1>
 <p>${t(`type.${type}.hint`)}</p>
 <p>${t('form.intro')}</p>
-${form.error ? html`<p class="error" role="alert">${form.error}</p>` : ''}
+${formError(form.error)}
 ${errorSummary(context, form.issues)}
 <form class="report" method="post" action="${START_PAGE}/${type}" novalidate>
 ${sessionToken(context)}
@@ -135,17 +74,13 @@ ${asksMoney(type) ? html`<div class="money">
 ${at({ name: 'amount', label: 'field.amount', hint: 'field.amount.hint', control: input(html`inputmode="decimal" autocomplete="off" dir="ltr"`) })}
 ${at({ name: 'currency', label: 'field.currency', hint: 'field.currency.hint', control: input(html`maxlength="3" autocomplete="off" autocapitalize="characters" spellcheck="false" dir="ltr" class="short"`) })}
 </div>` : ''}
-<fieldset>
-<legend>${t('field.channel')}</legend>
-${CONTACT_CHANNELS.map((option) => html`<div class="choice"><input type="radio" id="channel-${option}" name="channel" value="${option}" ${channel === option ? html`checked` : ''}><label for="channel-${option}">${t(`channel.${option}`)}</label></div>`)}
-</fieldset>
+${choiceGroup(context, form, { name: 'channel', legend: 'field.channel', options: CONTACT_CHANNELS.map((option) => [option, `channel.${option}`]) })}
 <fieldset>
 <legend>${t('idents.legend')}</legend>
 <p class="hint">${t('idents.hint')}</p>
 ${IDENTIFIER_KINDS.map(identifier)}
 </fieldset>
-<div class="extra-field" aria-hidden="true"><label for="${fieldId(HONEYPOT_FIELD)}">${t('form.extra')}</label>
-<input id="${fieldId(HONEYPOT_FIELD)}" name="${HONEYPOT_FIELD}" type="text" value="" tabindex="-1" autocomplete="off"></div>
+${honeypot(context)}
 <fieldset>
 <legend>${t('contact.legend')}</legend>
 <p class="hint">${t('contact.hint')}</p>
@@ -194,7 +129,7 @@ function lookupPage(context: PublicContext, form: FormState<StatusValues>): stri
   return publicPage(context, t('status.title'), html`
 <h1>${t('status.title')}</h1>
 <p>${t('status.intro')}</p>
-${form.error ? html`<p class="error" role="alert">${form.error}</p>` : ''}
+${formError(form.error)}
 ${errorSummary(context, form.issues)}
 <form class="stack" method="post" action="${STATUS_PAGE}" novalidate>
 ${sessionToken(context)}
@@ -314,7 +249,7 @@ export function renderPublicErrorPage(request: FastifyRequest, status: number): 
 <p><a href="${START_PAGE}">${t('error.back')}</a></p>`);
 }
 
-const PUBLIC_SECTIONS = [START_PAGE, PRIVACY_PAGE, ADVISORIES_PAGE, PRACTICES_PAGE, VERIFY_PAGE];
+const PUBLIC_SECTIONS = [START_PAGE, PRIVACY_PAGE, HELP_PAGE, ADVISORIES_PAGE, PRACTICES_PAGE, VERIFY_PAGE];
 
 export function isPublicPage(url: string): boolean {
   const path = url.split('?')[0]!;
@@ -328,13 +263,6 @@ function reportInput(type: IncidentType, values: ReportValues, context: PublicCo
     type, whatHappened: values.what ?? '', occurredOn: values.when, amountLost: values.amount, currency: values.currency, contactChannel: channel,
     identifiers: identifiersFromLines(values), contact: { name: values.contactName, email: values.contactEmail, phone: values.contactPhone }, locale: context.locale,
   };
-}
-
-const isProblem = (error: unknown, status: number) => error instanceof HttpProblem && error.status === status;
-
-/** A form posted from another site is a script using visitors' browsers to fill the queue. */
-async function refuseCrossSite(request: FastifyRequest): Promise<void> {
-  if (request.headers['sec-fetch-site'] === 'cross-site') throw new HttpProblem(403, 'cross-site', 'this form can only be sent from this site');
 }
 
 export interface PortalOptions {
@@ -441,15 +369,8 @@ export function preventionPages(app: HttpServer, db: Database, limiter: Submissi
     const values = request.body as ReportValues;
     const checked = checkReport(reportInput(type, values, context), intake);
     if (!checked.report) return send(reply, 400, reportPage(context, type, { values, issues: checked.issues }));
-    try {
-      limiter.check(request.ip);
-    } catch (error) {
-      if (!isProblem(error, 429)) throw error;
-      reply.header('retry-after', (error as HttpProblem).headers['retry-after']);
-      return send(reply, 429, reportPage(context, type, { values, issues: [], error: context.t('error.busy') }));
-    }
-    const decoy = (values[HONEYPOT_FIELD] ?? '').trim() !== '';
-    if (decoy) request.log.info({ honeypot: HONEYPOT_FIELD }, 'a report filled the hidden box: answered as received, not stored');
+    if (!maySubmit(limiter, request, reply)) return send(reply, 429, reportPage(context, type, { values, issues: [], error: context.t('error.busy') }));
+    const decoy = filledHoneypot(request, values[HONEYPOT_FIELD], 'a report');
     const receipt = decoy ? { reference: newReference(), accessCode: newAccessCode() } : await submitReport(db, checked.report, request.id);
     limiter.record(request.ip);
     const anonymous = Object.values(checked.report.contact).every((value) => value === null);

@@ -59,6 +59,7 @@ export const es: Record<MessageKey, string> = {
   'home.reports': 'Denuncias del público',
   'home.advisories': 'Alertas y consejos al público',
   'home.practices': 'Buenas prácticas, formación y modelos',
+  'home.survey': 'Encuesta a empresas: respuestas',
   'fed.nav': 'Federación',
   'fed.peers.title': 'Lista de confianza',
   'fed.peers.intro': 'Los nodos con los que este nodo intercambia mensajes. Los mensajes de un nodo suspendido se rechazan y no se le envía nada hasta que se reactive.',

@@ -1,4 +1,5 @@
 import type { MessageKey } from './en.ts';
+import { helpAr } from './help-ar.ts';
 import { publicationsAr } from './publications-ar.ts';
 
 /*
@@ -276,4 +277,5 @@ export const ar: Record<MessageKey, string> = {
   'staff.error.withdrawn': 'سحب المُبلِّغ هذا البلاغ: لم يعد ممكنًا الرد عليه.',
 
   ...publicationsAr,
+  ...helpAr,
 };

@@ -1,3 +1,4 @@
+import { helpEn } from './help-en.ts';
 import { publicationsEn } from './publications-en.ts';
 
 /** The public portal and the staff's report pages. Plain words, short sentences: many readers are upset, in a hurry or on a small phone. */
@@ -272,6 +273,7 @@ export const en = {
   'staff.error.withdrawn': 'The reporter withdrew this report: it can no longer be answered.',
 
   ...publicationsEn,
+  ...helpEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

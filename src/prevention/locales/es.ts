@@ -1,4 +1,5 @@
 import type { MessageKey } from './en.ts';
+import { helpEs } from './help-es.ts';
 import { publicationsEs } from './publications-es.ts';
 
 export const es: Record<MessageKey, string> = {
@@ -271,4 +272,5 @@ export const es: Record<MessageKey, string> = {
   'staff.error.withdrawn': 'La persona retiró esta denuncia: ya no se puede responder.',
 
   ...publicationsEs,
+  ...helpEs,
 };

@@ -1,4 +1,5 @@
 import type { MessageKey } from './en.ts';
+import { helpFr } from './help-fr.ts';
 import { publicationsFr } from './publications-fr.ts';
 
 export const fr: Record<MessageKey, string> = {
@@ -271,4 +272,5 @@ export const fr: Record<MessageKey, string> = {
   'staff.error.withdrawn': 'La personne a retiré ce signalement : on ne peut plus y répondre.',
 
   ...publicationsFr,
+  ...helpFr,
 };

@@ -1,4 +1,5 @@
 import type { MessageKey } from './en.ts';
+import { helpRu } from './help-ru.ts';
 import { publicationsRu } from './publications-ru.ts';
 
 export const ru: Record<MessageKey, string> = {
@@ -271,4 +272,5 @@ export const ru: Record<MessageKey, string> = {
   'staff.error.withdrawn': 'Заявитель отозвал это сообщение: ответить на него больше нельзя.',
 
   ...publicationsRu,
+  ...helpRu,
 };

@@ -1,4 +1,5 @@
 import type { MessageKey } from './en.ts';
+import { helpZh } from './help-zh.ts';
 import { publicationsZh } from './publications-zh.ts';
 
 export const zh: Record<MessageKey, string> = {
@@ -271,4 +272,5 @@ export const zh: Record<MessageKey, string> = {
   'staff.error.withdrawn': '举报人已撤回这份举报，不能再回复。',
 
   ...publicationsZh,
+  ...helpZh,
 };
