@@ -12,13 +12,13 @@ import { type SafeHtml, html } from '../platform/http/html.ts';
 import type { HttpServer } from '../platform/http/server.ts';
 import { StringEnum } from '../platform/schema.ts';
 import { type AlertRow, acknowledgeAlert, onCallNow, openAlerts, setOnCall } from './alerts.ts';
-import { DESK, readConfirmationCode } from './desk-routes.ts';
+import { DESK, mayVouchFor, readConfirmationCode } from './desk-routes.ts';
 import {
   HTML, LIST_PAGE, type RequestsContext, csrf, due, kindLabel, requestPath, requestsContext, requestsPage, shortId, stateLabel, when, whenText,
 } from './page-common.ts';
 import { actorOf } from './routes.ts';
 import { REQUESTS_PURPOSE, type Requests } from './service.ts';
-import { type RequestRow, findRequest } from './store.ts';
+import type { RequestRow } from './store.ts';
 import { kindOf } from './kinds.ts';
 
 export const ALERTS_PAGE = `${LIST_PAGE}/alerts`;
@@ -138,8 +138,7 @@ export function deskPages(app: HttpServer, db: Database, requests: Requests, nod
   });
 
   app.post(`${LIST_PAGE}/:id/confirmation-code`, { config, schema: { hide: true, params: RequestParams } }, async (request, reply) => {
-    const code = await readConfirmationCode(db, requests, actorOf(request), request.params.id);
-    const row = (await findRequest(db, request.params.id))!;
+    const { code, row } = await readConfirmationCode(db, requests, actorOf(request), request.params.id);
     return reply.type(HTML).header('cache-control', 'no-store').send(codePage(requestsContext(request, node), row.id, row.executor, code));
   });
 }
@@ -149,6 +148,6 @@ export function mayReadCode(row: Pick<RequestRow, 'kind' | 'side' | 'state' | 'c
   const kind = kindOf(row.kind);
   const confirmable = kind?.machine.transitions.find((transition) => transition.action === 'confirm-origin')?.from ?? [];
   return kind?.confirmation === true && row.side === 'requester' && confirmable.includes(row.state)
-    && roles.includes('contact_point') && name !== row.created_by && name !== row.approval?.official;
+    && roles.includes('contact_point') && mayVouchFor(row, name);
 }
 

@@ -10,7 +10,7 @@ import { acknowledgeAlert, onCallNow, openAlerts, setOnCall } from './alerts.ts'
 import { codeOf } from './confirmations.ts';
 import { REQUESTS_PURPOSE, type RequestActor, type Requests } from './service.ts';
 import { actorOf } from './routes.ts';
-import { findRequest } from './store.ts';
+import { type RequestRow, findRequest } from './store.ts';
 import { verifyRequest } from './verify.ts';
 
 const tags = ['requests'];
@@ -21,17 +21,19 @@ const desk = { roles: DESK, purpose: REQUESTS_PURPOSE };
 const MAX_SHIFT_HOURS = 24 * 7;
 
 
-/** The code of an emergency request this node sent, for the desk to read out; each reading audited. */
-export async function readConfirmationCode(db: Database, requests: Requests, who: RequestActor, id: string): Promise<string> {
+/** Whoever wrote or approved a request cannot also vouch for it on the phone. */
+export const mayVouchFor = (row: Pick<RequestRow, 'created_by' | 'approval'>, name: string) => name !== row.created_by && name !== row.approval?.official;
+
+/** The code of an emergency request this node sent, for the desk to read out, with the request; each reading audited. */
+export async function readConfirmationCode(db: Database, requests: Requests, who: RequestActor, id: string): Promise<{ code: string; row: RequestRow }> {
   const row = await findRequest(db, id);
   const code = row?.side === 'requester' ? await codeOf(db, row.id) : undefined;
   if (!row || !code) throw notFound(`confirmation code of request ${id}`);
-  // Whoever wrote or approved the request cannot also vouch for it on the phone.
-  if ([row.created_by, row.approval?.official].includes(who.actor.name)) {
+  if (!mayVouchFor(row, who.actor.name)) {
     throw new HttpProblem(403, 'four-eyes', "the request's drafter and approver do not confirm it: another officer of the desk does");
   }
   await requests.audit(db, who, 'requests.confirmation-code-read', row.id);
-  return code;
+  return { code, row };
 }
 
 /**
@@ -100,7 +102,7 @@ export function deskRoutes(app: HttpServer, db: Database, federation: Federation
       params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
       response: { 200: Type.Object({ code: Type.String() }), ...problemResponses },
     },
-  }, async (request) => ({ code: await readConfirmationCode(db, requests, actorOf(request), request.params.id) }));
+  }, async (request) => ({ code: (await readConfirmationCode(db, requests, actorOf(request), request.params.id)).code }));
 
   app.post('/api/v1/verify', {
     config: { access: PUBLIC },

@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { catalogs } from '../../src/requests/messages.ts';
 import { assertAccessible, assertLanguage, heading, launchBrowser, skipWithoutBrowser as skip, submitted } from '../support/browser.ts';
-import { Consoles, openFromList, reachesState, said, stateText, step } from '../support/request-pages.ts';
+import { Consoles, centralAuthorities, openFromList, reachesState, said, shutDown, stateText, step } from '../support/request-pages.ts';
 import { type Party, party } from '../support/federation.ts';
 import { userWith } from '../support/node.ts';
 import { mutualTrust } from '../support/requests.ts';
@@ -42,11 +42,7 @@ describe('an emergency request confirmed over a second channel, done in the brow
     browser = await launchBrowser();
     consoles = new Consoles(browser);
   });
-  after(async () => {
-    await consoles?.close();
-    await browser?.close();
-    await Promise.all([desk, provider].map((p) => p?.node.close()));
-  });
+  after(() => shutDown(consoles, browser, [desk, provider]));
 
   test('an investigator drafts it from the form; a prosecutor approves it and it leaves', async () => {
     ines = await consoles.signedIn(desk, 'ines', 'en');
@@ -184,18 +180,11 @@ describe('tracing and freezing crypto-assets between central authorities, done i
   let consoles: Consoles;
 
   before(async () => {
-    [caA, caB] = await Promise.all([party('a-ca', 'XA', { kind: 'central_authority' }), party('b-ca', 'XB', { kind: 'central_authority' })]);
-    await mutualTrust([caA, caB]);
-    for (const p of [caA, caB]) p.node.federation.worker.start();
-    await Promise.all([userWith(caA.admin, 'alice', ['central_authority']), userWith(caA.admin, 'paul', ['prosecutor']), userWith(caB.admin, 'bruno', ['central_authority'])]);
+    [caA, caB] = await centralAuthorities();
     browser = await launchBrowser();
     consoles = new Consoles(browser);
   });
-  after(async () => {
-    await consoles?.close();
-    await browser?.close();
-    await Promise.all([caA, caB].map((p) => p?.node.close()));
-  });
+  after(() => shutDown(consoles, browser, [caA, caB]));
 
   test('the value of the assets on the draft, the wallets frozen on the step, each told where it is wrong', async () => {
     const alice = await consoles.signedIn(caA, 'alice', 'en');

@@ -6,10 +6,8 @@ import type { Browser, Page } from 'playwright-core';
 import type { Locale } from '../../src/platform/i18n/locales.ts';
 import { catalogs } from '../../src/requests/messages.ts';
 import { assertAccessible, assertLanguage, heading, isFocused, launchBrowser, skipWithoutBrowser as skip, submitted } from '../support/browser.ts';
-import { Consoles, openFromList, reachesState, said, stateText, step, tabTo } from '../support/request-pages.ts';
-import { type Party, party } from '../support/federation.ts';
-import { userWith } from '../support/node.ts';
-import { mutualTrust } from '../support/requests.ts';
+import { Consoles, centralAuthorities, openFromList, reachesState, said, shutDown, stateText, step, tabTo } from '../support/request-pages.ts';
+import type { Party } from '../support/federation.ts';
 
 /**
  * Issue 6's journey, in the browser, across two central authorities: an MLA request drafted with
@@ -42,20 +40,11 @@ describe('an MLA request with a request for additional information and a partial
   let bruno: Page;
 
   before(async () => {
-    [caA, caB] = await Promise.all([party('a-ca', 'XA', { kind: 'central_authority' }), party('b-ca', 'XB', { kind: 'central_authority' })]);
-    await mutualTrust([caA, caB]);
-    for (const p of [caA, caB]) p.node.federation.worker.start();
-    await Promise.all([
-      userWith(caA.admin, 'alice', ['central_authority']), userWith(caA.admin, 'paul', ['prosecutor']), userWith(caB.admin, 'bruno', ['central_authority']),
-    ]);
+    [caA, caB] = await centralAuthorities();
     browser = await launchBrowser();
     consoles = new Consoles(browser);
   });
-  after(async () => {
-    await consoles?.close();
-    await browser?.close();
-    await Promise.all([caA, caB].map((p) => p?.node.close()));
-  });
+  after(() => shutDown(consoles, browser, [caA, caB]));
 
 
 

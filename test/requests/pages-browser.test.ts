@@ -7,7 +7,7 @@ import { catalogs, messages } from '../../src/requests/messages.ts';
 import {
   assertAccessible, assertLanguage, CATALOGS, heading, isFocused, launchBrowser, skipWithoutBrowser as skip, submitted,
 } from '../support/browser.ts';
-import { Consoles, openFromList, reachesState, said, stateText, step, tabTo } from '../support/request-pages.ts';
+import { Consoles, openFromList, reachesState, said, shutDown, stateText, step, tabTo } from '../support/request-pages.ts';
 import { type Party, party } from '../support/federation.ts';
 import { mutualTrust } from '../support/requests.ts';
 import { type Api, userWith } from '../support/node.ts';
@@ -45,11 +45,7 @@ describe('the console pages of requests: a preservation across four nodes, done 
     browser = await launchBrowser();
     consoles = new Consoles(browser);
   });
-  after(async () => {
-    await consoles?.close();
-    await browser?.close();
-    await Promise.all([police, a247, b247, provider].map((p) => p?.node.close()));
-  });
+  after(() => shutDown(consoles, browser, [police, a247, b247, provider]));
 
 
   const count = async (at: Party) => (await at.node.database.db.query<{ n: number }>('SELECT count(*)::int AS n FROM requests')).rows[0]!.n;

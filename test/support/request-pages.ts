@@ -4,7 +4,9 @@ import { isolated } from '../../src/console/layout.ts';
 import type { Locale } from '../../src/platform/i18n/locales.ts';
 import { type MessageKey, messages } from '../../src/requests/messages.ts';
 import { isFocused, submitLogin, submitted } from './browser.ts';
-import type { Party } from './federation.ts';
+import { type Party, party } from './federation.ts';
+import { userWith } from './node.ts';
+import { mutualTrust } from './requests.ts';
 
 /** The password the tests give each account they create (`userWith`'s default). */
 export const PASSWORD = (name: string) => `${name}-secret-passphrase`;
@@ -71,4 +73,20 @@ export async function step(page: Page, action: string, fill: (page: Page) => Pro
   const response = await submitted(page, () => page.locator(`#action-${action}`).click());
   assert.equal(response.status(), 303, `${action}: ${await page.locator('main').innerText()}`);
   assert.match(page.url(), new RegExp(`\\?done=${action}$`));
+}
+
+/** Two central authorities, of States A and B, trusting each other and delivering: alice and paul (prosecutor) at A, bruno at B. */
+export async function centralAuthorities(): Promise<[Party, Party]> {
+  const [caA, caB] = await Promise.all([party('a-ca', 'XA', { kind: 'central_authority' }), party('b-ca', 'XB', { kind: 'central_authority' })]);
+  await mutualTrust([caA, caB]);
+  for (const p of [caA, caB]) p.node.federation.worker.start();
+  await Promise.all([userWith(caA.admin, 'alice', ['central_authority']), userWith(caA.admin, 'paul', ['prosecutor']), userWith(caB.admin, 'bruno', ['central_authority'])]);
+  return [caA, caB];
+}
+
+/** Closes what a journey started, whatever its set-up got to: the people's browsers, the browser, the nodes. */
+export async function shutDown(consoles: Consoles | undefined, browser: Browser | undefined, parties: readonly (Party | undefined)[]): Promise<void> {
+  await consoles?.close();
+  await browser?.close();
+  await Promise.all(parties.map((p) => p?.node.close()));
 }
