@@ -3,7 +3,8 @@
  * the signature with the key it trusts for that peer, and asks for a consistency proof from the
  * last head it kept. A head that does not verify, a log that shrank, two roots for one size, or a
  * proof that fails raises an alert for the administrator (and an audit record): the peer rewrote
- * its history, or someone speaks in its name.
+ * its history, or someone speaks in its name. A peer silent for longer than `ledger.silenceSeconds`
+ * raises one too: withholding its head from some peers is how a split view would hide.
  */
 import { decodeProtectedHeader } from 'jose';
 import { Value } from 'typebox/value';
@@ -16,7 +17,7 @@ import { fromHex, verifyConsistency } from './merkle.ts';
 import { HEX_HASH, LOG_PATH, TREE_HEAD_TYP, type TreeHead, TreeHeadSchema } from './tree-head.ts';
 
 export const WATCH_PURPOSE = 'watching that peers do not rewrite their logs';
-export const ALERT_KINDS = ['bad-signature', 'shrunk', 'fork', 'inconsistent'] as const;
+export const ALERT_KINDS = ['bad-signature', 'shrunk', 'fork', 'inconsistent', 'silent'] as const;
 type AlertKind = (typeof ALERT_KINDS)[number];
 
 const FETCH_TIMEOUT_MS = 10_000;
@@ -126,6 +127,25 @@ async function raiseAlert(db: Database, nodeId: string, contradiction: Contradic
   });
 }
 
+/** The peer answered with a signed head, good or bad: it is not silent. */
+async function heardFrom(db: Queryable, nodeId: string): Promise<void> {
+  await db.query(
+    `INSERT INTO ledger_peer_contact (node_id, heard_at) VALUES ($1, now())
+     ON CONFLICT (node_id) DO UPDATE SET heard_at = excluded.heard_at`,
+    [nodeId],
+  );
+}
+
+/** Since when the peer has been silent, if longer than allowed: counted from its last answer, or from when it was added. */
+async function silentSince(db: Queryable, nodeId: string, allowedSeconds: number): Promise<Date | undefined> {
+  const { rows } = await db.query<{ since: Date; silent: boolean }>(
+    `SELECT coalesce(c.heard_at, p.added_at) AS since, coalesce(c.heard_at, p.added_at) < now() - make_interval(secs => $2) AS silent
+     FROM peers p LEFT JOIN ledger_peer_contact c USING (node_id) WHERE p.node_id = $1`,
+    [nodeId, allowedSeconds],
+  );
+  return rows[0]?.silent ? new Date(rows[0].since) : undefined;
+}
+
 /** Fetches one peer's head, checks it against the last one kept, keeps it or raises an alert. */
 export async function watchPeer(db: Database, federation: Federation, peer: Peer): Promise<WatchOutcome> {
   const nodeId = peer.nodeId;
@@ -137,6 +157,7 @@ export async function watchPeer(db: Database, federation: Federation, peer: Peer
     const jws = (answer.body as { signature?: unknown }).signature;
     if (answer.status !== 200 || typeof jws !== 'string') throw new Contradiction('bad-signature', `the peer publishes no signed tree head (status ${answer.status})`);
     seen = jws;
+    await heardFrom(db, nodeId);
     const head = await verifiedHead(db, federation, peer, jws);
     kept = await lastKept(db, nodeId);
     if (kept && head.size < kept.size) throw new Contradiction('shrunk', `the log shrank from ${kept.size} to ${head.size} leaves`);
@@ -152,10 +173,18 @@ export async function watchPeer(db: Database, federation: Federation, peer: Peer
     );
     return { nodeId, outcome: 'kept', size: head.size };
   } catch (error) {
-    if (error instanceof Unreachable) return { nodeId, outcome: 'unreachable', detail: error.message };
-    if (!(error instanceof Contradiction)) throw error;
-    await raiseAlert(db, nodeId, error, kept, seen);
-    return { nodeId, outcome: 'alert', detail: `${error.kind}: ${error.message}` };
+    let contradiction = error;
+    if (error instanceof Unreachable) {
+      const since = await silentSince(db, nodeId, federation.config.ledger.silenceSeconds);
+      if (!since) return { nodeId, outcome: 'unreachable', detail: error.message };
+      // One alert per silence: what it "saw" is when the silence began, however often it is checked.
+      seen = `silent since ${since.toISOString()}`;
+      kept = await lastKept(db, nodeId);
+      contradiction = new Contradiction('silent', `no signed tree head since ${since.toISOString()} (${error.message})`);
+    }
+    if (!(contradiction instanceof Contradiction)) throw error;
+    await raiseAlert(db, nodeId, contradiction, kept, seen);
+    return { nodeId, outcome: 'alert', detail: `${contradiction.kind}: ${contradiction.message}` };
   }
 }
 

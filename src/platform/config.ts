@@ -60,6 +60,8 @@ const ConfigSchema = Type.Object(
         treeHeadSeconds: Type.Integer({ minimum: 1 }),
         /** Seconds between two checks of the peers' tree heads. */
         watchSeconds: Type.Integer({ minimum: 1 }),
+        /** Seconds a peer may go without answering the watch before its silence raises an alert. */
+        silenceSeconds: Type.Integer({ minimum: 1 }),
       },
       { additionalProperties: false },
     ),
@@ -124,6 +126,7 @@ export function loadConfig(options: { file?: string | undefined; env?: NodeJS.Pr
   merged.ledger = {
     treeHeadSeconds: 300,
     watchSeconds: 300,
+    silenceSeconds: 24 * 3600,
     ...(fromFile.ledger as object | undefined),
     ...options.overrides?.ledger,
   };

@@ -101,4 +101,21 @@ describe('peers watch each other’s logs (two nodes on loopback)', () => {
     assert.deepEqual((await alertsOfB()).map((alert) => alert.kind), ['bad-signature', 'shrunk', 'inconsistent']);
     assert.equal((await keptSizes()).at(-1), kept, 'nothing that contradicts the kept head replaces it');
   });
+
+  test('a peer silent for longer than allowed raises one alert per silence, with the last head kept as evidence', async () => {
+    const db = b.node.database.db;
+    // A stops answering (its address leads nowhere) soon after B last heard from it: not yet an alert.
+    await db.query("UPDATE peers SET url = 'http://127.0.0.1:9/' WHERE node_id = 'a-police'");
+    const unreachable = await watchFromB();
+    assert.equal(unreachable.outcome, 'unreachable', JSON.stringify(unreachable));
+    // A day and more later (the default allowance is a day), the silence is an alert, raised once.
+    await db.query("UPDATE ledger_peer_contact SET heard_at = now() - interval '25 hours' WHERE node_id = 'a-police'");
+    const silent = await watchFromB();
+    assert.equal(silent.outcome, 'alert');
+    assert.match(silent.detail!, /^silent: no signed tree head since \d{4}-/);
+    assert.equal((await watchFromB()).outcome, 'alert');
+    const alerts = (await alertsOfB()).filter((alert) => alert.kind === 'silent');
+    assert.equal(alerts.length, 1);
+    assert.ok(alerts[0]!.keptHead, 'the alert keeps the last head the peer signed');
+  });
 });
