@@ -204,6 +204,23 @@ export function publishAdvisory(db: Database, id: string, at: Date | undefined, 
   });
 }
 
+/**
+ * Files the advisory under another audience or threat: a classification, not its text, so no new
+ * version; the public list and feed filter by it at once. A withdrawn advisory stays as it was.
+ */
+export function classifyAdvisory(db: Database, id: string, classification: Pick<NewAdvisory, 'audience' | 'threat'>, act: Act): Promise<StaffAdvisory> {
+  return db.transaction(async (tx) => {
+    const row = await advisoryRow(tx, id, true);
+    if (row.withdrawn_at) throw conflict('the advisory is withdrawn: it can no longer change');
+    const { rows } = await tx.query<AdvisoryRow>(
+      'UPDATE advisories SET audience = $2, threat = $3 WHERE id = $1 RETURNING *',
+      [id, classification.audience, classification.threat],
+    );
+    await audit(tx, act, 'classify', id, { from: { audience: row.audience, threat: row.threat }, to: classification });
+    return staffView(tx, rows[0]!);
+  });
+}
+
 /** Takes the advisory back: its page then says so, with the reason; its versions are kept. */
 export function withdrawAdvisory(db: Database, id: string, reason: string, act: Act): Promise<StaffAdvisory> {
   return db.transaction(async (tx) => {

@@ -7,7 +7,7 @@ import type { HttpServer } from '../platform/http/server.ts';
 import { Nullable, StringEnum, Timestamp } from '../platform/schema.ts';
 import {
   ADVISORIES_PURPOSE, ADVISORY_PUBLISHERS, ADVISORY_STAFF, ADVISORY_STATUSES, ADVISORY_WRITERS, type AdvisoryVersion, type StaffAdvisory,
-  createAdvisory, listAdvisories, publishAdvisory, readAdvisory, withdrawAdvisory, writeAdvisoryText,
+  classifyAdvisory, createAdvisory, listAdvisories, publishAdvisory, readAdvisory, withdrawAdvisory, writeAdvisoryText,
 } from './advisories.ts';
 import { INCIDENT_TYPES } from './incidents.ts';
 import { BODY_MAX_LENGTH, PUBLIC_AUDIENCES, PublishedText, SUMMARY_MAX_LENGTH, TITLE_MAX_LENGTH } from './published-texts.ts';
@@ -74,6 +74,14 @@ export function advisoryRoutes(app: HttpServer, db: Database): void {
       response: answers,
     },
   }, async (request) => advisoryJson(await writeAdvisoryText(db, request.params.id, { locale: request.params.locale, ...request.body }, request)));
+
+  app.put(`${ADVISORIES_API}/:id/classification`, {
+    config: access(ADVISORY_WRITERS),
+    schema: {
+      tags, summary: 'File the advisory under another audience or threat (not a new version: the public list and feed follow at once)',
+      params: IdParams, body: Type.Object(AdvisoryFacts, { additionalProperties: false }), response: answers,
+    },
+  }, async (request) => advisoryJson(await classifyAdvisory(db, request.params.id, request.body, request)));
 
   app.post(`${ADVISORIES_API}/:id/publication`, {
     config: access(ADVISORY_PUBLISHERS),

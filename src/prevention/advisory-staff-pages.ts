@@ -15,7 +15,7 @@ import type { HttpServer } from '../platform/http/server.ts';
 import { StringEnum } from '../platform/schema.ts';
 import {
   ADVISORIES_PURPOSE, ADVISORY_PUBLISHERS, ADVISORY_STAFF, ADVISORY_WRITERS, type AdvisoryVersion, type StaffAdvisory,
-  createAdvisory, listAdvisories, publishAdvisory, readAdvisory, withdrawAdvisory, writeAdvisoryText,
+  classifyAdvisory, createAdvisory, listAdvisories, publishAdvisory, readAdvisory, withdrawAdvisory, writeAdvisoryText,
 } from './advisories.ts';
 import { AdvisoryFacts, AdvisoryTextFields } from './advisory-routes.ts';
 import { INCIDENT_TYPES } from './incidents.ts';
@@ -46,6 +46,12 @@ ${textField({ id: 'advisory-summary', name: 'summary', label: t('staffAdvisory.f
 ${textField({ id: 'advisory-body', name: 'body', label: t('staffAdvisory.field.body'), hint: t('staffPublished.field.body.hint'), maxLength: BODY_MAX_LENGTH, value: values.body, rows: 12 })}`;
 }
 
+/** Whom the advisory is for and which threat it is about. */
+function facts({ t }: StaffContext, values: { audience?: string | undefined; threat?: string | undefined }): SafeHtml {
+  return html`${select('advisory-audience', 'audience', t('audience.label'), PUBLIC_AUDIENCES.map((audience) => [audience, t(`audience.${audience}`)]), values.audience)}
+${select('advisory-threat', 'threat', t('threat.label'), INCIDENT_TYPES.map((type) => [type, t(`type.${type}`)]), values.threat)}`;
+}
+
 function listPage(context: StaffContext, advisories: Awaited<ReturnType<typeof listAdvisories>>, refusal?: MessageKey, sent: Record<string, string> = {}): string {
   const { t } = context;
   return page(context.console, t('staffAdvisory.title'), html`
@@ -68,8 +74,7 @@ ${holds(context, ADVISORY_WRITERS) ? html`
 ${refusalNote(context, refusal)}
 <form class="stack" method="post" action="${ADVISORIES_STAFF_PAGE}" aria-labelledby="draft-heading">
 ${token(context)}
-${select('advisory-audience', 'audience', t('audience.label'), PUBLIC_AUDIENCES.map((audience) => [audience, t(`audience.${audience}`)]), sent.audience)}
-${select('advisory-threat', 'threat', t('threat.label'), INCIDENT_TYPES.map((type) => [type, t(`type.${type}`)]), sent.threat)}
+${facts(context, sent)}
 ${select('advisory-locale', 'locale', t('staffPublished.field.language'), LANGUAGE_OPTIONS, sent.locale ?? context.console.locale)}
 ${textFields(context, sent)}
 <div><button type="submit">${t('staffAdvisory.draft.submit')}</button></div>
@@ -124,6 +129,13 @@ ${open && holds(context, ADVISORY_WRITERS) ? html`
 <h2 id="text-heading">${t('staffAdvisory.write')}</h2>
 <p>${t(latest.publishAt === null ? 'staffAdvisory.write.draft' : 'staffAdvisory.write.newVersion')}</p>
 ${textInLanguageForms(context, `${ADVISORIES_STAFF_PAGE}/${advisory.id}`, locale, current !== undefined, textFields(context, extras.sent ?? current ?? {}))}` : ''}
+${open && holds(context, ADVISORY_WRITERS) ? html`
+<h2 id="classify-heading">${t('staffAdvisory.classify')}</h2>
+<form class="stack" method="post" action="${ADVISORIES_STAFF_PAGE}/${advisory.id}/classification" aria-labelledby="classify-heading">
+${token(context)}
+${facts(context, { audience: advisory.audience, threat: advisory.threat, ...extras.sent })}
+<div><button type="submit" class="secondary">${t('staffAdvisory.classify.submit')}</button></div>
+</form>` : ''}
 ${publishable && holds(context, ADVISORY_PUBLISHERS) ? html`
 <h2 id="publish-heading">${t('staffAdvisory.publish', { version: latest.version })}</h2>
 <form class="stack" method="post" action="${ADVISORIES_STAFF_PAGE}/${advisory.id}/publication" aria-labelledby="publish-heading">
@@ -184,6 +196,14 @@ export function advisoryStaffPages(app: HttpServer, db: Database, node: NodeIden
     const { title, summary, body } = request.body;
     const { locale } = request.params;
     return change(request, reply, request.params.id, () => writeAdvisoryText(db, request.params.id, { locale, title, summary, body }, request), { locale, sent: { title, summary, body } });
+  });
+
+  app.post(`${ADVISORIES_STAFF_PAGE}/:id/classification`, {
+    config: config(ADVISORY_WRITERS),
+    schema: { hide: true, params: IdParams, body: Type.Object({ ...TokenField, ...AdvisoryFacts }, { additionalProperties: false }) },
+  }, (request, reply) => {
+    const { audience, threat } = request.body;
+    return change(request, reply, request.params.id, () => classifyAdvisory(db, request.params.id, { audience, threat }, request), { sent: { audience, threat } });
   });
 
   app.post(`${ADVISORIES_STAFF_PAGE}/:id/publication`, {

@@ -94,6 +94,8 @@ export const publicationsAr: Record<PublicationKey, string> = {
   'staffAdvisory.publish.at': 'وقت النشر (بالتوقيت العالمي المنسق)',
   'staffAdvisory.publish.at.hint': 'اتركه فارغًا للنشر الآن.',
   'staffAdvisory.publish.submit': 'نشر',
+  'staffAdvisory.classify': 'التصنيف ضمن جمهور أو تهديد آخر',
+  'staffAdvisory.classify.submit': 'تغيير الجمهور والتهديد',
   'staffAdvisory.withdraw': 'سحب التنبيه',
   'staffAdvisory.withdraw.reason': 'السبب',
   'staffAdvisory.withdraw.reason.hint': 'يراه الجمهور في صفحة التنبيه. لا يمكن التراجع عن ذلك.',

@@ -93,6 +93,8 @@ export const publicationsEn = {
   'staffAdvisory.publish.at': 'Publication time (UTC)',
   'staffAdvisory.publish.at.hint': 'Leave empty to publish now.',
   'staffAdvisory.publish.submit': 'Publish',
+  'staffAdvisory.classify': 'File it under another audience or threat',
+  'staffAdvisory.classify.submit': 'Change the audience and threat',
   'staffAdvisory.withdraw': 'Withdraw the advisory',
   'staffAdvisory.withdraw.reason': 'Reason',
   'staffAdvisory.withdraw.reason.hint': 'The public sees it on the advisory’s page. This cannot be undone.',

@@ -94,6 +94,8 @@ export const publicationsEs: Record<PublicationKey, string> = {
   'staffAdvisory.publish.at': 'Hora de publicación (UTC)',
   'staffAdvisory.publish.at.hint': 'Déjelo vacío para publicar ahora.',
   'staffAdvisory.publish.submit': 'Publicar',
+  'staffAdvisory.classify': 'Clasificar con otro público u otra amenaza',
+  'staffAdvisory.classify.submit': 'Cambiar el público y la amenaza',
   'staffAdvisory.withdraw': 'Retirar la alerta',
   'staffAdvisory.withdraw.reason': 'Motivo',
   'staffAdvisory.withdraw.reason.hint': 'El público lo ve en la página de la alerta. No se puede deshacer.',

@@ -94,6 +94,8 @@ export const publicationsFr: Record<PublicationKey, string> = {
   'staffAdvisory.publish.at': 'Date de publication (UTC)',
   'staffAdvisory.publish.at.hint': 'Laissez vide pour publier maintenant.',
   'staffAdvisory.publish.submit': 'Publier',
+  'staffAdvisory.classify': 'Classer sous un autre public ou une autre menace',
+  'staffAdvisory.classify.submit': 'Changer le public et la menace',
   'staffAdvisory.withdraw': 'Retirer l’alerte',
   'staffAdvisory.withdraw.reason': 'Motif',
   'staffAdvisory.withdraw.reason.hint': 'Le public le voit sur la page de l’alerte. C’est définitif.',

@@ -94,6 +94,8 @@ export const publicationsRu: Record<PublicationKey, string> = {
   'staffAdvisory.publish.at': 'Время публикации (UTC)',
   'staffAdvisory.publish.at.hint': 'Оставьте пустым, чтобы опубликовать сейчас.',
   'staffAdvisory.publish.submit': 'Опубликовать',
+  'staffAdvisory.classify': 'Отнести к другой аудитории или угрозе',
+  'staffAdvisory.classify.submit': 'Изменить аудиторию и угрозу',
   'staffAdvisory.withdraw': 'Отозвать предупреждение',
   'staffAdvisory.withdraw.reason': 'Причина',
   'staffAdvisory.withdraw.reason.hint': 'Публика увидит её на странице предупреждения. Отменить это нельзя.',

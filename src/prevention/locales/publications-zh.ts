@@ -94,6 +94,8 @@ export const publicationsZh: Record<PublicationKey, string> = {
   'staffAdvisory.publish.at': '发布时间（UTC）',
   'staffAdvisory.publish.at.hint': '留空即立即发布。',
   'staffAdvisory.publish.submit': '发布',
+  'staffAdvisory.classify': '归入其他受众或威胁类别',
+  'staffAdvisory.classify.submit': '更改受众和威胁类别',
   'staffAdvisory.withdraw': '撤回警示',
   'staffAdvisory.withdraw.reason': '原因',
   'staffAdvisory.withdraw.reason.hint': '公众会在警示页面上看到。此操作无法撤销。',
