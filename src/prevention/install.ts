@@ -1,7 +1,9 @@
 import type { FastifyRequest } from 'fastify';
 import type { NodeIdentity } from '../console/layout.ts';
 import type { NodeConfig } from '../platform/config.ts';
+import { BlobStore } from '../platform/blobs.ts';
 import type { Database } from '../platform/db/database.ts';
+import { deleteExpiredDrafts } from './drafts.ts';
 import type { HttpServer, HttpServerOptions } from '../platform/http/server.ts';
 import { phoneRegionOf } from './identifiers.ts';
 import { fillMatchKeys } from './match-keys.ts';
@@ -29,8 +31,10 @@ export function installPrevention(app: HttpServer, db: Database, config: NodeCon
   // National numbers are read as the node's State writes them, when its number plan is known.
   const intake = { phoneRegion: phoneRegionOf(config.state) };
   const retention = retentionPolicy(config.prevention.retentionDays);
-  preventionRoutes(app, db, limiter, intake);
-  preventionPages(app, db, limiter, { childHotline: config.prevention.childHotlineUrl, intake, retention, privacyContact: config.prevention.privacyContact });
+  // The node's store of encrypted files, which the files of requests share: each copy has its own key.
+  const store = new BlobStore(config.blobDir);
+  preventionRoutes(app, db, limiter, intake, store);
+  preventionPages(app, db, limiter, { childHotline: config.prevention.childHotlineUrl, intake, retention, privacyContact: config.prevention.privacyContact, store });
   preventionStaffPages(app, db, node);
   installPublications(app, db, config, node);
   helpPages(app);
@@ -42,6 +46,8 @@ export function installPrevention(app: HttpServer, db: Database, config: NodeCon
     try {
       const { deleted, byType } = await deleteExpiredReports(db, retention);
       if (deleted > 0) app.log.info({ deleted, byType }, 'reports past their retention period deleted');
+      const drafts = await deleteExpiredDrafts(db);
+      if (drafts > 0) app.log.info({ drafts }, 'drafts of reports past their expiry deleted');
     } catch (error) {
       app.log.error({ err: error }, 'cannot delete the reports past their retention period');
     }

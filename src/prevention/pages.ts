@@ -21,21 +21,27 @@ import { type Credentials, InvalidInput, type ReporterView, addToReport, followR
 import type { RetentionPolicy } from './retention.ts';
 import {
   type FieldSpec, type FormState, HONEYPOT_FIELD, choiceGroup, errorSummary, field, fieldId, filledHoneypot, formError, formSchema, honeypot, input, isProblem,
-  maySubmit, refuseCrossSite, textarea,
+  maySubmit, refuseCrossSite, textarea, verbatim,
 } from './public-forms.ts';
 import type { SubmissionLimiter } from './submissions.ts';
+import type { Attachment } from '../federation/attachments.ts';
+import type { BlobStore } from '../platform/blobs.ts';
+import { type CheckedFile, checkFiles, discardSealed, sealFiles } from './attachments.ts';
+import { DRAFT_FIELDS, DRAFT_PAGE, type DraftValues, draftLookupPage, draftSavedPage } from './draft-pages.ts';
+import { DRAFT_DAYS, draftExpiry, newDraftCode, openDraft, parseDraftCode, saveDraft } from './drafts.ts';
+import { fileField, fileIssue } from './file-field.ts';
+import { filesOf, takingFiles } from './uploads.ts';
 
 const STYLESHEET = readFileSync(new URL('./report.css', import.meta.url), 'utf8');
 const HTML = 'text/html; charset=utf-8';
-const REPORT_FIELDS = ['what', 'when', 'amount', 'currency', 'channel', ...IDENTIFIER_KINDS, 'contactName', 'contactEmail', 'contactPhone', HONEYPOT_FIELD] as const;
+const ANSWER_FIELDS = ['what', 'when', 'amount', 'currency', 'channel', ...IDENTIFIER_KINDS, 'contactName', 'contactEmail', 'contactPhone'] as const;
+/** Besides the answers: the button pressed (send, or save for later), and the code of the draft being finished. */
+const REPORT_FIELDS = [...ANSWER_FIELDS, HONEYPOT_FIELD, 'action', 'draft'] as const;
 type ReportValues = Partial<Record<(typeof REPORT_FIELDS)[number], string>>;
 const STATUS_FIELDS = ['reference', 'accessCode', 'addition', 'confirm'] as const;
 type StatusValues = Partial<Record<(typeof STATUS_FIELDS)[number], string>>;
 
 const hasKey = (key: string): key is MessageKey => (messages.keys as string[]).includes(key);
-
-/** Codes, numbers and addresses: typed left to right, without the phone's corrections. */
-const verbatim = html`dir="ltr" autocomplete="off" autocapitalize="none" spellcheck="false"`;
 
 function startPage(context: PublicContext): string {
   const { t } = context;
@@ -49,10 +55,11 @@ ${INCIDENT_TYPES.map((type) => html`<li><a href="${START_PAGE}/${type}" aria-des
 </ul>
 <p>${t('start.help')} <a href="${helpPath('disabilities', 'someone')}">${t('start.help.link')}</a></p>
 <h2>${t('start.follow')}</h2>
-<p><a href="${STATUS_PAGE}">${t('start.status')}</a></p>`);
+<p><a href="${STATUS_PAGE}">${t('start.status')}</a></p>
+<p><a href="${DRAFT_PAGE}">${t('start.draft')}</a></p>`);
 }
 
-function reportPage(context: PublicContext, type: IncidentType, form: FormState<ReportValues>): string {
+function reportPage(context: PublicContext, type: IncidentType, form: FormState<ReportValues>, notice?: MessageKey): string {
   const { t } = context;
   const title = t('form.title', { type: t(`type.${type}`) });
   const at = (spec: FieldSpec) => field(context, form, spec);
@@ -64,10 +71,12 @@ function reportPage(context: PublicContext, type: IncidentType, form: FormState<
 <h1>${title}</h1>
 <p>${t(`type.${type}.hint`)}</p>
 <p>${t('form.intro')}</p>
+${notice ? html`<p class="notice" role="status">${t(notice)}</p>` : ''}
 ${formError(form.error)}
 ${errorSummary(context, form.issues)}
-<form class="report" method="post" action="${START_PAGE}/${type}" novalidate>
+<form class="report" method="post" action="${START_PAGE}/${type}" enctype="multipart/form-data" novalidate>
 ${sessionToken(context)}
+${form.values.draft ? html`<input type="hidden" name="draft" value="${form.values.draft}">` : ''}
 ${at({ name: 'what', label: 'field.what', hint: 'field.what.hint', required: true, control: textarea(6) })}
 ${at({ name: 'when', label: 'field.when', hint: 'field.when.hint', control: input(html`type="date" max="${new Date().toISOString().slice(0, 10)}" dir="ltr"`) })}
 ${asksMoney(type) ? html`<div class="money">
@@ -88,8 +97,11 @@ ${at({ name: 'contactName', label: 'contact.name', control: input(html`autocompl
 ${at({ name: 'contactEmail', label: 'contact.email', control: input(html`type="email" autocomplete="email" dir="ltr"`) })}
 ${at({ name: 'contactPhone', label: 'contact.phone', control: input(html`type="tel" autocomplete="tel" dir="ltr"`) })}
 </fieldset>
+${fileField(context, form)}
 <p>${t('form.privacy')} <a href="${PRIVACY_PAGE}">${t('form.privacy.link')}</a></p>
-<div><button type="submit">${t('form.submit')}</button></div>
+<div class="actions"><button type="submit" name="action" value="send">${t('form.submit')}</button>
+<button type="submit" name="action" value="draft" class="secondary" aria-describedby="draft-hint">${t('form.draft')}</button></div>
+<p class="hint" id="draft-hint">${t('form.draft.hint', { days: DRAFT_DAYS })}</p>
 </form>`);
 }
 
@@ -172,9 +184,10 @@ ${said.length === 0 ? html`<p>${t('status.noMessages')}</p>` : html`<ol class="e
 <p class="body">${entry.body}</p></li>`)}</ol>`}
 ${view.status === 'closed' || view.status === 'withdrawn' ? '' : html`
 <h2 id="add-heading">${t('status.add.heading')}</h2>
-<form class="stack wide-form" method="post" action="${STATUS_PAGE}/add" aria-labelledby="add-heading" novalidate>
+<form class="stack wide-form" method="post" action="${STATUS_PAGE}/add" enctype="multipart/form-data" aria-labelledby="add-heading" novalidate>
 ${hidden}
-${field(context, form, { name: 'addition', label: 'status.add.label', required: true, control: textarea(5) })}
+${field(context, form, { name: 'addition', label: 'status.add.label', control: textarea(5) })}
+${fileField(context, form)}
 <div><button type="submit">${t('status.add.submit')}</button></div>
 </form>`}
 ${view.status === 'withdrawn' ? '' : html`
@@ -274,10 +287,12 @@ export interface PortalOptions {
   retention: RetentionPolicy;
   /** Whom the public asks about their data, if the node names someone. */
   privacyContact?: string | undefined;
+  /** Where the files sent with reports are kept, encrypted. */
+  store: BlobStore;
 }
 
 export function preventionPages(app: HttpServer, db: Database, limiter: SubmissionLimiter, options: PortalOptions): void {
-  const { childHotline, intake = {}, retention, privacyContact } = options;
+  const { childHotline, intake = {}, retention, privacyContact, store } = options;
   const config = { access: PUBLIC, page: true };
   const posted = { config, onRequest: refuseCrossSite };
   const send = (reply: FastifyReply, status: number, page: string) => reply.code(status).type(HTML).send(page);
@@ -325,20 +340,6 @@ export function preventionPages(app: HttpServer, db: Database, limiter: Submissi
     asReporter(request, reply, async (context, credentials) => statusPage(context, await followReport(db, credentials, request.id), credentials)),
   );
 
-  app.post(`${STATUS_PAGE}/add`, { ...posted, schema: { hide: true, body: formSchema(STATUS_FIELDS) } }, (request, reply) =>
-    asReporter(request, reply, async (context, credentials) => {
-      const addition = (request.body as StatusValues).addition ?? '';
-      try {
-        return statusPage(context, await addToReport(db, credentials, addition, request.id), credentials, { notice: 'status.added' });
-      } catch (error) {
-        const refused = error instanceof InvalidInput ? { issues: error.issues, addition } : isProblem(error, 409) ? { error: 'error.finished' as const } : undefined;
-        if (!refused) throw error;
-        reply.code(error instanceof InvalidInput ? 400 : 409);
-        return statusPage(context, await followReport(db, credentials, request.id), credentials, refused);
-      }
-    }),
-  );
-
   app.post(`${STATUS_PAGE}/withdraw`, { ...posted, schema: { hide: true, body: formSchema(STATUS_FIELDS) } }, (request, reply) =>
     asReporter(request, reply, async (context, credentials) => {
       if ((request.body as StatusValues).confirm !== 'yes') {
@@ -359,21 +360,99 @@ export function preventionPages(app: HttpServer, db: Database, limiter: Submissi
     send(reply, 200, reportPage(publicContext(request), typeOf(request.params.type), { values: {}, issues: [] })),
   );
 
-  app.post(`${START_PAGE}/:type`, {
-    ...posted,
-    bodyLimit: 256 * 1024,
-    schema: { hide: true, params: Type.Object({ type: Type.String({ maxLength: 40 }) }), body: formSchema(REPORT_FIELDS) },
-  }, async (request, reply) => {
-    const type = typeOf(request.params.type);
-    const context = publicContext(request);
-    const values = request.body as ReportValues;
-    const checked = checkReport(reportInput(type, values, context), intake);
-    if (!checked.report) return send(reply, 400, reportPage(context, type, { values, issues: checked.issues }));
-    if (!maySubmit(limiter, request, reply)) return send(reply, 429, reportPage(context, type, { values, issues: [], error: context.t('error.busy') }));
-    const decoy = filledHoneypot(request, values[HONEYPOT_FIELD], 'a report');
-    const receipt = decoy ? { reference: newReference(), accessCode: newAccessCode() } : await submitReport(db, checked.report, request.id);
-    limiter.record(request.ip);
-    const anonymous = Object.values(checked.report.contact).every((value) => value === null);
-    return sendPrivate(reply, 201, receiptPage(context, type, receipt, anonymous));
+  /** The files a form carried, checked: all taken, or the reason none is. */
+  const checkedFiles = (request: FastifyRequest) => {
+    const received = filesOf(request);
+    return 'refused' in received ? received : checkFiles(received.files);
+  };
+
+  /** Seals the files, then runs what keeps them; if that fails, the sealed copies are removed: nothing is kept of a refused post. */
+  async function withSealed<T>(files: readonly CheckedFile[], keep: (sealed: Attachment[]) => Promise<T>): Promise<T> {
+    const sealed = await sealFiles(store, files);
+    try {
+      return await keep(sealed);
+    } catch (error) {
+      await discardSealed(store, sealed);
+      throw error;
+    }
+  }
+
+  app.get(DRAFT_PAGE, { config, schema: { hide: true } }, (request, reply) => send(reply, 200, draftLookupPage(publicContext(request), { values: {}, issues: [] })));
+
+  app.post(DRAFT_PAGE, { ...posted, schema: { hide: true, body: formSchema(DRAFT_FIELDS) } }, async (request, reply) => {
+    const context = publicContext(request, DRAFT_PAGE);
+    const values = request.body as DraftValues;
+    const typed = values.draftCode ?? '';
+    const parsed = parseDraftCode(typed);
+    const again = (status: number, form: Omit<FormState<DraftValues>, 'values'>) => sendPrivate(reply, status, draftLookupPage(context, { values, ...form }));
+    if (!parsed.ok) return again(400, { issues: [{ field: 'draftCode', pointer: '/draftCode', message: typed.trim() === '' ? 'draft.code.missing' : `draft.code.${parsed.reason}` }] });
+    const opened = await openDraft(db, typed, request.id);
+    if ('missing' in opened) return again(opened.missing === 'expired' ? 410 : 404, { issues: [], error: context.t(`draft.${opened.missing}`, { days: DRAFT_DAYS }) });
+    const { type, answers } = opened.found;
+    return sendPrivate(reply, 200, reportPage(publicContext(request, `${START_PAGE}/${type}`), type, { values: { ...answers, draft: typed }, issues: [] }, 'draft.resumed'));
+  });
+
+  void app.register(async (scope: HttpServer) => {
+    // A report's path that is no incident type, among them that of child sexual abuse material, takes no file: refused before a byte is read.
+    await takingFiles(scope, (request) => {
+      const { type } = request.params as { type?: string };
+      if (type !== undefined) typeOf(type);
+    });
+
+    scope.post(`${STATUS_PAGE}/add`, { ...posted, schema: { hide: true, body: formSchema(STATUS_FIELDS) } }, (request, reply) =>
+      asReporter(request, reply, async (context, credentials) => {
+        const addition = (request.body as StatusValues).addition ?? '';
+        // The code is checked before any file is stored; a report found finished removes the files stored for it.
+        const view = await followReport(db, credentials, request.id);
+        const files = checkedFiles(request);
+        if ('refused' in files) {
+          reply.code(400);
+          return statusPage(context, view, credentials, { issues: [fileIssue(files.refused)], addition });
+        }
+        try {
+          const added = await withSealed(files.files, (sealed) => addToReport(db, credentials, addition, request.id, sealed));
+          return statusPage(context, added, credentials, { notice: 'status.added' });
+        } catch (error) {
+          const refused = error instanceof InvalidInput ? { issues: error.issues, addition } : isProblem(error, 409) ? { error: 'error.finished' as const } : undefined;
+          if (!refused) throw error;
+          reply.code(error instanceof InvalidInput ? 400 : 409);
+          return statusPage(context, await followReport(db, credentials, request.id), credentials, refused);
+        }
+      }),
+    );
+
+    scope.post(`${START_PAGE}/:type`, {
+      ...posted,
+      // For a form without files; a multipart form is bounded by the limits of its parts.
+      bodyLimit: 256 * 1024,
+      schema: { hide: true, params: Type.Object({ type: Type.String({ maxLength: 40 }) }), body: formSchema(REPORT_FIELDS) },
+    }, async (request, reply) => {
+      const type = typeOf(request.params.type);
+      const context = publicContext(request);
+      const values = request.body as ReportValues;
+      const files = checkedFiles(request);
+      const again = (status: number, form: Omit<FormState<ReportValues>, 'values'>) => send(reply, status, reportPage(context, type, { values, ...form }));
+      if (values.action === 'draft') {
+        // Saved as typed, checked when sent; files are not kept with a draft.
+        if (!maySubmit(limiter, request, reply)) return again(429, { issues: [], error: context.t('error.busy') });
+        const answers = Object.fromEntries(ANSWER_FIELDS.flatMap((name) => (values[name] ? [[name, values[name]]] : [])));
+        const saved = filledHoneypot(request, values[HONEYPOT_FIELD], 'a draft')
+          ? { code: newDraftCode(), expiresAt: draftExpiry() }
+          : await saveDraft(db, { code: values.draft, type, locale: context.locale, answers }, request.id);
+        limiter.record(request.ip);
+        return sendPrivate(reply, 201, draftSavedPage(context, saved.code, saved.expiresAt));
+      }
+      const checked = checkReport(reportInput(type, values, context), intake);
+      const issues = [...checked.issues, ...('refused' in files ? [fileIssue(files.refused)] : [])];
+      if (!checked.report || !('files' in files) || issues.length > 0) return again(400, { issues });
+      if (!maySubmit(limiter, request, reply)) return again(429, { issues: [], error: context.t('error.busy') });
+      const report = checked.report;
+      const receipt = filledHoneypot(request, values[HONEYPOT_FIELD], 'a report')
+        ? { reference: newReference(), accessCode: newAccessCode() }
+        : await withSealed(files.files, (sealed) => submitReport(db, report, request.id, { files: sealed, draft: values.draft }));
+      limiter.record(request.ip);
+      const anonymous = Object.values(report.contact).every((value) => value === null);
+      return sendPrivate(reply, 201, receiptPage(context, type, receipt, anonymous));
+    });
   });
 }

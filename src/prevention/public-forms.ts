@@ -65,6 +65,8 @@ export interface FieldSpec {
   name: string;
   label: MessageKey;
   hint?: MessageKey | undefined;
+  /** The values the hint's message names (limits, for instance). */
+  hintValues?: Record<string, string | number> | undefined;
   required?: boolean;
   /** The control, given its id, name, value and the attributes that tie it to its hint and errors. */
   control: (common: SafeHtml, value: string) => SafeHtml;
@@ -80,11 +82,14 @@ export function field(context: PublicContext, form: FormState<FormValues>, spec:
   const common = html`id="${id}" name="${spec.name}" ${describedBy ? html`aria-describedby="${describedBy}"` : ''} ${issues.length ? html`aria-invalid="true"` : ''} ${spec.required ? html`required` : ''}`;
   return html`<div class="field">
 <label for="${id}">${t(spec.label)}${spec.required ? html` <span class="required">(${t('form.required')})</span>` : ''}</label>
-${spec.hint ? html`<span class="hint" id="${id}-hint">${t(spec.hint)}</span>` : ''}
+${spec.hint ? html`<span class="hint" id="${id}-hint">${t(spec.hint, spec.hintValues)}</span>` : ''}
 ${shown}
 ${spec.control(common, typeof value === 'string' ? value : '')}
 </div>`;
 }
+
+/** Codes, numbers and addresses: typed left to right, without the phone's corrections. */
+export const verbatim = html`dir="ltr" autocomplete="off" autocapitalize="none" spellcheck="false"`;
 
 export const textarea = (rows: number, extra: SafeHtml | '' = '') => (common: SafeHtml, value: string) => html`<textarea ${common} rows="${rows}" ${extra}>${value}</textarea>`;
 export const input = (extra: SafeHtml) => (common: SafeHtml, value: string) => html`<input ${common} value="${value}" ${extra}>`;

@@ -10,6 +10,9 @@ import { HttpProblem, conflict, notFound } from '../platform/http/problem.ts';
 import { accessDigest, accessMatches, newAccessCode, newReference, parseAccessCode, parseReference } from './codes.ts';
 import type { IdentifierKind } from './identifiers.ts';
 import { type ContactChannel, type IncidentType, type Severity, initialSeverity } from './incidents.ts';
+import type { Attachment } from '../federation/attachments.ts';
+import { type FileSummary, attachToReport, filesOfReport } from './attachments.ts';
+import { discardDraft } from './drafts.ts';
 import { type Issue, type NewReport, TEXT_MAX_LENGTH } from './intake.ts';
 import type { MessageKey } from './locales/en.ts';
 import { messages } from './messages.ts';
@@ -58,7 +61,13 @@ export interface ReporterView {
   entries: Entry[];
 }
 
-export async function submitReport(db: Database, report: NewReport, requestId: string): Promise<{ reference: string; accessCode: string }> {
+/** What comes with a report: the files sent with it, and the draft it was finished from, which is then not kept. */
+export interface Extras {
+  files?: readonly Attachment[];
+  draft?: string | undefined;
+}
+
+export async function submitReport(db: Database, report: NewReport, requestId: string, extras: Extras = {}): Promise<{ reference: string; accessCode: string }> {
   const accessCode = newAccessCode();
   return db.transaction(async (tx) => {
     let inserted: { id: string; reference: string } | undefined;
@@ -80,9 +89,11 @@ export async function submitReport(db: Database, report: NewReport, requestId: s
         [inserted.id, identifier.kind, identifier.value, identifier.normalised, identifier.matchKey],
       );
     }
+    await attachToReport(tx, inserted.id, extras.files ?? []);
+    await discardDraft(tx, extras.draft);
     await recordAudit(tx, {
       actor: REPORTER, action: 'prevention.report.submit', subject: { type: 'report', id: inserted.reference }, purpose: REPORTS_PURPOSE, requestId,
-      details: { type: report.type, anonymous: Object.values(report.contact).every((value) => value === null) },
+      details: { type: report.type, anonymous: Object.values(report.contact).every((value) => value === null), files: extras.files?.length ?? 0 },
     });
     return { reference: inserted.reference, accessCode };
   });
@@ -167,16 +178,17 @@ async function asReporter<T>(db: Database, credentials: Credentials, requestId: 
 export const followReport = (db: Database, credentials: Credentials, requestId: string) =>
   asReporter(db, credentials, requestId, 'prevention.report.follow', reporterView);
 
-/** Information the reporter adds later; the report must still be open. */
-export function addToReport(db: Database, credentials: Credentials, text: string, requestId: string): Promise<ReporterView> {
+/** Information the reporter adds later, words or files or both; the report must still be open. */
+export function addToReport(db: Database, credentials: Credentials, text: string, requestId: string, files: readonly Attachment[] = []): Promise<ReporterView> {
   const body = text.trim();
-  if (body === '' || body.length > TEXT_MAX_LENGTH) {
+  if ((body === '' && files.length === 0) || body.length > TEXT_MAX_LENGTH) {
     const message: MessageKey = body === '' ? 'error.addition.missing' : 'error.tooLong';
     throw new InvalidInput([{ field: 'addition', pointer: '/text', message, values: { max: TEXT_MAX_LENGTH } }]);
   }
   return asReporter(db, credentials, requestId, 'prevention.report.add', async (tx, report) => {
     if (FINISHED.includes(report.status)) throw conflict(`the report is ${report.status}: nothing can be added to it`);
-    await tx.query("INSERT INTO report_entries (report_id, author, body) VALUES ($1, 'reporter', $2)", [report.id, body]);
+    if (body !== '') await tx.query("INSERT INTO report_entries (report_id, author, body) VALUES ($1, 'reporter', $2)", [report.id, body]);
+    await attachToReport(tx, report.id, files);
     await tx.query('UPDATE reports SET updated_at = now() WHERE id = $1', [report.id]);
     return reporterView(tx, report);
   });
@@ -267,6 +279,9 @@ export interface StaffView {
   identifiers: (SharedIdentifier & { value: string; alsoIn: string[] })[];
   linked: LinkedReport[];
   entries: Entry[];
+  files: FileSummary[];
+  /** The references of the cases the report was linked to. */
+  cases: string[];
 }
 
 /** `120.500` as stored is `120.5` as given. */
@@ -274,7 +289,7 @@ const withoutTrailingZeros = (decimal: string) => (decimal.includes('.') ? decim
 
 const isoDate = (value: Date | string | null) => (value === null ? null : typeof value === 'string' ? value.slice(0, 10) : value.toISOString().slice(0, 10));
 
-async function lockedReport(tx: Queryable, reference: string, lock: boolean): Promise<ReportRow> {
+export async function lockedReport(tx: Queryable, reference: string, lock: boolean): Promise<ReportRow> {
   const { rows } = await tx.query<ReportRow>(`SELECT * FROM reports WHERE reference = $1${lock ? ' FOR UPDATE' : ''}`, [reference]);
   if (!rows[0]) throw notFound(`report ${reference}`);
   return rows[0];
@@ -311,6 +326,8 @@ export function readReport(db: Database, reference: string, act: Act): Promise<S
       })),
       linked,
       entries: await entriesOf(tx, report.id),
+      files: await filesOfReport(tx, report.id),
+      cases: (await tx.query<{ reference: string }>('SELECT c.reference FROM report_cases l JOIN cases c ON c.id = l.case_id WHERE l.report_id = $1 ORDER BY l.linked_at, c.reference', [report.id])).rows.map((row) => row.reference),
     };
   });
 }

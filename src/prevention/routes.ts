@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import type { Role } from '../identity/roles.ts';
+import type { BlobStore } from '../platform/blobs.ts';
 import type { Database } from '../platform/db/database.ts';
 import { LOCALES, type Locale, negotiateLocale } from '../platform/i18n/locales.ts';
 import { PUBLIC } from '../platform/http/access.ts';
@@ -16,6 +17,8 @@ import {
   addToReport, answerReport, followReport, listReports, readReport, submitReport, withdrawReport,
 } from './reports.ts';
 import type { SubmissionLimiter } from './submissions.ts';
+import { readReportFile } from './attachments.ts';
+import { CASE_REFERENCE_MAX_LENGTH, linkReportToCase } from './case-links.ts';
 
 /** Analysts watch the trends and link reports; investigators act on them. */
 export const REPORT_HANDLERS: readonly Role[] = ['analyst', 'investigator'];
@@ -68,7 +71,15 @@ const StaffViewSchema = Type.Object({
   identifiers: Type.Array(Type.Object({ kind: StringEnum(IDENTIFIER_KINDS), value: Type.String(), normalised: Type.String(), alsoIn: Type.Array(Type.String()) })),
   linked: Type.Array(Type.Object({ reference: Type.String(), type: StringEnum(INCIDENT_TYPES), status: StringEnum(REPORT_STATUSES), submittedAt: Timestamp, shared: Type.Array(Shared) })),
   entries: Type.Array(EntrySchema),
+  files: Type.Array(Type.Object({ sha256: Type.String(), name: Type.String(), mediaType: Type.String({ description: 'the kind its content was found to be' }), size: Type.Integer(), addedAt: Timestamp })),
+  cases: Type.Array(Type.String(), { description: 'references of the cases the report is linked to' }),
 });
+
+/** A file name as a Content-Disposition header gives it, whatever characters it has (RFC 6266, RFC 8187). */
+const attachmentDisposition = (name: string) => `attachment; filename="${name.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+
+/** Where staff download a file of a report. */
+export const reportFilePath = (reference: string, sha256: string) => `/api/v1/prevention/reports/${reference}/files/${sha256}`;
 
 export const ReportQuery = Type.Object({
   type: Type.Optional(StringEnum(INCIDENT_TYPES)),
@@ -92,7 +103,7 @@ export const guidanceText = (type: (typeof INCIDENT_TYPES)[number], locale: Loca
   guidanceFor(type).map((step) => ({ text: messages.t(locale, step.text), ...(step.link ? { link: step.link.href } : {}) }));
 
 /** The API of the public portal (submit, follow, add, withdraw) and of the staff who handle reports. */
-export function preventionRoutes(app: HttpServer, db: Database, limiter: SubmissionLimiter, intake: IdentifierOptions = {}): void {
+export function preventionRoutes(app: HttpServer, db: Database, limiter: SubmissionLimiter, intake: IdentifierOptions, store: BlobStore): void {
   const staff = { roles: REPORT_HANDLERS, purpose: REPORTS_PURPOSE };
 
   app.post('/api/v1/prevention/reports', {
@@ -141,8 +152,40 @@ export function preventionRoutes(app: HttpServer, db: Database, limiter: Submiss
       submittedAt: view.submittedAt.toISOString(),
       linked: view.linked.map((other) => ({ ...other, submittedAt: other.submittedAt.toISOString() })),
       entries: view.entries.map(entryJson),
+      files: view.files.map((file) => ({ ...file, addedAt: file.addedAt.toISOString() })),
     };
   });
+
+  app.get('/api/v1/prevention/reports/:reference/files/:sha256', {
+    config: { access: staff },
+    schema: {
+      tags,
+      summary: 'Download a file the reporter sent, always as an attachment of no particular type (the reading is audited)',
+      params: Type.Object({ reference: Reference, sha256: Type.String({ pattern: '^[0-9a-f]{64}$' }) }),
+      response: { 200: { content: { 'application/octet-stream': { schema: Type.String({ format: 'binary' }) } } }, ...problemResponses },
+    },
+  }, async (request, reply) => {
+    const { file, content } = await readReportFile(db, store, referenceParam(request.params.reference), request.params.sha256, request);
+    // From the public: never rendered or run by the browser, whatever it holds.
+    return reply
+      .header('content-type', 'application/octet-stream')
+      .header('content-disposition', attachmentDisposition(file.name))
+      .header('x-content-type-options', 'nosniff')
+      .header('content-length', String(file.size))
+      .header('cache-control', 'no-store')
+      .send(content);
+  });
+
+  app.post('/api/v1/prevention/reports/:reference/cases', {
+    config: { access: staff },
+    schema: {
+      tags,
+      summary: 'Link a report to a case; the reporter sees that it is used in an investigation, not which case',
+      params: Type.Object({ reference: Reference }),
+      body: Type.Object({ case: Type.String({ maxLength: CASE_REFERENCE_MAX_LENGTH, description: 'the reference of the case' }) }, { additionalProperties: false }),
+      response: { 200: Type.Object({ reference: Type.String(), status: StringEnum(REPORT_STATUSES), case: Type.String() }), ...problemResponses },
+    },
+  }, (request) => linkReportToCase(db, referenceParam(request.params.reference), request.body.case, request));
 
   app.post('/api/v1/prevention/reports/:reference/answer', {
     config: { access: staff },

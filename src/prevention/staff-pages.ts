@@ -18,7 +18,8 @@ import { translator } from './layout.ts';
 import type { MessageKey } from './locales/en.ts';
 import type { Translate } from './messages.ts';
 import { type Entry, InvalidInput, REPORTS_PURPOSE, REPORT_STATUSES, STAFF_STATUSES, type StaffView, answerReport, listReports, readReport } from './reports.ts';
-import { REPORT_HANDLERS } from './routes.ts';
+import { REPORT_HANDLERS, reportFilePath } from './routes.ts';
+import { CASE_REFERENCE_MAX_LENGTH, linkReportToCase } from './case-links.ts';
 
 export const QUEUE_PAGE = '/prevention/reports';
 const HTML = 'text/html; charset=utf-8';
@@ -88,6 +89,9 @@ ${entry.body ? html`<p class="body">${entry.body}</p>` : ''}</li>`;
 
 interface ReportExtras {
   answered?: boolean;
+  caseLinked?: boolean;
+  /** A case reference refused, and why. */
+  caseError?: { typed: string; message: MessageKey; values?: Record<string, string | number> | undefined };
   error?: { message: MessageKey; values?: Record<string, string | number> | undefined };
   entered?: { status?: string; severity?: string; message?: string };
 }
@@ -107,6 +111,7 @@ function reportPage(context: StaffContext, report: StaffView, extras: ReportExtr
 <p><a href="${QUEUE_PAGE}">${t('staff.back')}</a></p>
 <h1>${title}</h1>
 ${extras.answered ? html`<p class="notice" role="status">${t('staff.answered')}</p>` : ''}
+${extras.caseLinked ? html`<p class="notice" role="status">${t('staff.case.linked')}</p>` : ''}
 ${extras.error ? html`<p class="error" role="alert" id="answer-error">${t(extras.error.message, extras.error.values)}</p>` : ''}
 <dl class="facts">
   ${fact('staff.field.type', t(`type.${report.type}`))}
@@ -141,6 +146,12 @@ ${report.linked.length === 0 ? html`<p>${t('staff.links.none')}</p>` : html`
 <td>${other.shared.map((shared, index) => html`${index > 0 ? html`<br>` : ''}${t(`ident.${shared.kind}`)}: <code dir="ltr">${shared.normalised}</code>`)}</td></tr>`)}</tbody>
 </table>
 </div>`}
+<h2>${t('staff.files')}</h2>
+${report.files.length === 0 ? html`<p>${t('staff.files.none')}</p>` : html`<p class="hint">${t('staff.files.note')}</p>
+<ul>${report.files.map((file) => html`<li><a href="${reportFilePath(report.reference, file.sha256)}" download dir="auto">${file.name}</a> (${file.mediaType}, ${t('staff.files.size', { size: file.size })})</li>`)}</ul>`}
+<h2>${t('staff.cases')}</h2>
+${report.cases.length === 0 ? html`<p>${t('staff.cases.none')}</p>` : html`<ul>${report.cases.map((reference) => html`<li><code dir="ltr">${reference}</code></li>`)}</ul>`}
+${report.status === 'withdrawn' ? '' : caseForm(context, report, extras.caseError)}
 <h2>${t('staff.entries')}</h2>
 ${report.entries.length === 0 ? html`<p>${t('staff.entries.none')}</p>` : html`<ol class="entries">${report.entries.map((entry) => entryItem(context, entry))}</ol>`}
 ${report.status === 'withdrawn' ? '' : html`
@@ -156,6 +167,19 @@ ${report.status === 'withdrawn' ? '' : html`
   <textarea id="answer-message" name="message" rows="5" aria-describedby="answer-message-hint${extras.error ? ' answer-error' : ''}" ${extras.error && extras.error.message !== 'staff.error.withdrawn' ? html`aria-invalid="true" autofocus` : ''}>${entered.message ?? ''}</textarea></div>
   <div><button type="submit">${t('staff.answer.submit')}</button></div>
 </form>`}`, { tables: true });
+}
+
+function caseForm(context: StaffContext, report: StaffView, error: ReportExtras['caseError']): SafeHtml {
+  const { t, console } = context;
+  return html`<h3 id="case-heading">${t('staff.case.heading')}</h3>
+<form class="stack" method="post" action="${QUEUE_PAGE}/${report.reference}/case" aria-labelledby="case-heading" novalidate>
+  <input type="hidden" name="${CSRF_FIELD}" value="${console.request.principal!.csrfToken}">
+  <div><label for="case-reference">${t('staff.case.label')}</label>
+  <span class="hint" id="case-reference-hint">${t('staff.case.hint')}</span>
+  ${error ? html`<p class="error" id="case-reference-error">${t(error.message, error.values)}</p>` : ''}
+  <input id="case-reference" name="case" dir="ltr" autocomplete="off" maxlength="${CASE_REFERENCE_MAX_LENGTH}" value="${error?.typed ?? ''}" aria-describedby="case-reference-hint${error ? ' case-reference-error' : ''}" ${error ? html`aria-invalid="true" autofocus` : ''}></div>
+  <div><button type="submit">${t('staff.case.submit')}</button></div>
+</form>`;
 }
 
 /** A reference from a link: one that cannot be a reference names no report. */
@@ -178,11 +202,28 @@ export function preventionStaffPages(app: HttpServer, db: Database, node: NodeId
 
   app.get(`${QUEUE_PAGE}/:reference`, {
     config,
-    schema: { hide: true, params: ReferenceParams, querystring: Type.Object({ answered: Type.Optional(Type.Boolean()) }, { additionalProperties: false }) },
+    schema: { hide: true, params: ReferenceParams, querystring: Type.Object({ answered: Type.Optional(Type.Boolean()), linked: Type.Optional(Type.Boolean()) }, { additionalProperties: false }) },
   }, async (request, reply) => {
     const context = staffContext(pageContext(request, node));
     const report = await readReport(db, referenceOf(request.params.reference), request);
-    return reply.type(HTML).send(reportPage(context, report, { answered: request.query.answered }));
+    return reply.type(HTML).send(reportPage(context, report, { answered: request.query.answered, caseLinked: request.query.linked }));
+  });
+
+  app.post(`${QUEUE_PAGE}/:reference/case`, {
+    config,
+    schema: { hide: true, params: ReferenceParams, body: Type.Object({ [CSRF_FIELD]: Type.String({ maxLength: 100 }), case: Type.String({ maxLength: CASE_REFERENCE_MAX_LENGTH }) }, { additionalProperties: false }) },
+  }, async (request, reply) => {
+    const reference = referenceOf(request.params.reference);
+    try {
+      await linkReportToCase(db, reference, request.body.case, request);
+      return reply.redirect(`${QUEUE_PAGE}/${reference}?linked=true`, 303);
+    } catch (error) {
+      if (!(error instanceof InvalidInput)) throw error;
+      const context = staffContext(pageContext(request, node));
+      const report = await readReport(db, reference, request);
+      const issue = error.issues[0]!;
+      return reply.code(400).type(HTML).send(reportPage(context, report, { caseError: { typed: request.body.case, message: issue.message, values: issue.values } }));
+    }
   });
 
   app.post(`${QUEUE_PAGE}/:reference/answer`, {

@@ -11,6 +11,7 @@ import type { MessageKey, Translate } from '../../src/prevention/messages.ts';
 import { heading, isFocused, launchBrowser, skipWithoutBrowser as skip } from '../support/browser.ts';
 import { type TestNode, startTestNode } from '../support/node.ts';
 import { type Served, asReader, assertAccessibleAsServed, assertServedPublicPage, load } from '../support/portal.ts';
+import { PNG } from './sample-files.ts';
 
 const REFERENCE = /^ENT-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]$/;
 const ACCESS_CODE = /^([0-9A-Z]{4}-){6}[0-9A-Z]{3}$/;
@@ -256,7 +257,7 @@ describe('the public reporting portal in a browser without JavaScript', { skip }
         await labelled(page, tr, 'field.code', true).fill(accessCode!);
         await load(page, () => page.getByRole('button', { name: tr('status.submit'), exact: true }).click());
         // What the reader added is shown back to them, a long link included.
-        await labelled(page, tr, 'status.add.label', true).fill(`The platform also used ${link}`);
+        await labelled(page, tr, 'status.add.label').fill(`The platform also used ${link}`);
         const added = await load(page, () => page.getByRole('button', { name: tr('status.add.submit'), exact: true }).click());
         assert.equal(added.status, 200);
         assert.equal(await page.getByRole('status').innerText(), tr('status.added'));
@@ -268,4 +269,39 @@ describe('the public reporting portal in a browser without JavaScript', { skip }
       }, { viewport: { width: 320, height: 640 } });
     }
   });
+
+  for (const locale of ['fr', 'ar'] as const) {
+    test(`${locale}: save a draft, open it with its code, attach a PNG and send`, async (t) => {
+      const tr = translator(locale);
+      const what = locale === 'fr' ? 'Un SMS m’a demandé de payer un colis.' : 'طلبت مني رسالة نصية دفع رسوم طرد.';
+      await asReader(browser, locale, async (page) => {
+        const check = (name: string, served: Served, status: number) =>
+          assertServedPublicPage({ browser, page, locale, screenshots, diagnostic: (message) => t.diagnostic(message) }, name, served, status);
+
+        await load(page, () => page.goto(`${node.url}/report/phishing`));
+        await page.getByLabel(`${tr('field.what')} (${tr('form.required')})`, { exact: true }).fill(what);
+        const saved = await load(page, () => page.getByRole('button', { name: tr('form.draft') }).click());
+        await check('draft-saved', saved, 201);
+        assert.equal(await heading(page), tr('draft.title'));
+        const draftCode = await page.locator('code.reference').innerText();
+
+        await load(page, () => page.getByRole('link', { name: tr('start.draft') }).click());
+        await page.getByLabel(`${tr('field.draftCode')} (${tr('form.required')})`, { exact: true }).fill(draftCode);
+        const resumed = await load(page, () => page.getByRole('button', { name: tr('draft.resume.submit') }).click());
+        await check('draft-resumed', resumed, 200);
+        assert.equal(await page.getByLabel(`${tr('field.what')} (${tr('form.required')})`, { exact: true }).inputValue(), what);
+
+        await page.getByLabel(tr('files.label'), { exact: true }).setInputFiles({ name: 'capture.png', mimeType: 'image/png', buffer: PNG });
+        const sent = await load(page, () => page.getByRole('button', { name: tr('form.submit') }).click());
+        assert.equal(sent.status, 201);
+        assert.equal(await heading(page), tr('done.title'));
+        const reference = await page.locator('code.reference').first().innerText();
+        const { rows } = await node.database.db.query<{ n: number; drafts: number }>(
+          'SELECT (SELECT count(*)::int FROM report_attachments a JOIN reports r ON r.id = a.report_id WHERE r.reference = $1) AS n, (SELECT count(*)::int FROM report_drafts) AS drafts',
+          [reference],
+        );
+        assert.deepEqual(rows[0], { n: 1, drafts: 0 });
+      });
+    });
+  }
 });

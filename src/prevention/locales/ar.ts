@@ -1,4 +1,5 @@
 import type { MessageKey } from './en.ts';
+import { draftsFilesAr } from './drafts-files-ar.ts';
 import { helpAr } from './help-ar.ts';
 import { publicationsAr } from './publications-ar.ts';
 
@@ -278,4 +279,5 @@ export const ar: Record<MessageKey, string> = {
 
   ...publicationsAr,
   ...helpAr,
+  ...draftsFilesAr,
 };

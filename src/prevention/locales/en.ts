@@ -1,3 +1,4 @@
+import { draftsFilesEn } from './drafts-files-en.ts';
 import { helpEn } from './help-en.ts';
 import { publicationsEn } from './publications-en.ts';
 
@@ -274,6 +275,7 @@ export const en = {
 
   ...publicationsEn,
   ...helpEn,
+  ...draftsFilesEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,4 +1,5 @@
 import type { MessageKey } from './en.ts';
+import { draftsFilesEs } from './drafts-files-es.ts';
 import { helpEs } from './help-es.ts';
 import { publicationsEs } from './publications-es.ts';
 
@@ -273,4 +274,5 @@ export const es: Record<MessageKey, string> = {
 
   ...publicationsEs,
   ...helpEs,
+  ...draftsFilesEs,
 };

@@ -1,4 +1,5 @@
 import type { MessageKey } from './en.ts';
+import { draftsFilesFr } from './drafts-files-fr.ts';
 import { helpFr } from './help-fr.ts';
 import { publicationsFr } from './publications-fr.ts';
 
@@ -273,4 +274,5 @@ export const fr: Record<MessageKey, string> = {
 
   ...publicationsFr,
   ...helpFr,
+  ...draftsFilesFr,
 };

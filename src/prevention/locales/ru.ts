@@ -1,4 +1,5 @@
 import type { MessageKey } from './en.ts';
+import { draftsFilesRu } from './drafts-files-ru.ts';
 import { helpRu } from './help-ru.ts';
 import { publicationsRu } from './publications-ru.ts';
 
@@ -273,4 +274,5 @@ export const ru: Record<MessageKey, string> = {
 
   ...publicationsRu,
   ...helpRu,
+  ...draftsFilesRu,
 };

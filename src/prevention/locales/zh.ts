@@ -1,4 +1,5 @@
 import type { MessageKey } from './en.ts';
+import { draftsFilesZh } from './drafts-files-zh.ts';
 import { helpZh } from './help-zh.ts';
 import { publicationsZh } from './publications-zh.ts';
 
@@ -273,4 +274,5 @@ export const zh: Record<MessageKey, string> = {
 
   ...publicationsZh,
   ...helpZh,
+  ...draftsFilesZh,
 };

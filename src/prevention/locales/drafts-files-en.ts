@@ -1,0 +1,45 @@
+/**
+ * Drafts saved to finish later, files sent with a report, and the staff's links to cases. Plain
+ * words for victims: say what to do next, never blame the reader.
+ */
+export const draftsFilesEn = {
+  'start.draft': 'Finish a report you saved',
+  'form.draft': 'Save and finish later',
+  'form.draft.hint': 'You get a draft code to come back within {days} days. Files are not kept in a draft: add them when you send.',
+  'draft.title': 'Your report is saved, not sent',
+  'draft.code': 'Your draft code',
+  'draft.keep': 'Write this code down or take a photo of it. Without it, nobody can open your draft again, not even us.',
+  'draft.until': 'We keep your draft until {date}. After that it is deleted.',
+  'draft.files': 'Files are not kept in a draft. Add them when you send your report.',
+  'draft.resume.intro': 'Type the draft code you got when you saved your report. A draft is kept {days} days.',
+  'draft.resume.submit': 'Open my draft',
+  'draft.resumed': 'Here is the report you saved. Finish it and send it, or save it again.',
+  'field.draftCode': 'Draft code',
+  'field.draftCode.hint': '17 letters and digits, for example 7K3Q-9XM2-P4RT-V8CD-J.',
+  'draft.code.missing': 'Type your draft code.',
+  'draft.code.malformed': 'This is not a draft code. It has 17 letters and digits.',
+  'draft.code.typo': 'This draft code has a typo: a character is wrong, or two are swapped. Check it against what you noted.',
+  'draft.unknown': 'No saved report has this code. Check the code, or start a new report.',
+  'draft.expired': 'This saved report was older than {days} days and is deleted. Please start your report again.',
+  'files.label': 'Screenshots or message headers (optional)',
+  'files.hint': 'Up to {count} files: pictures (PNG or JPEG), PDF, or text (.txt, .eml). At most {size} MB each and {total} MB in all.',
+  'file.tooBig': 'A file is too big: each file can be at most {size} MB. Choose your files again, or a smaller picture.',
+  'file.tooMuch': 'The files are too big together: at most {total} MB in all. Choose fewer files.',
+  'file.tooMany': 'Too many files: at most {count}. Choose your files again.',
+  'file.type': 'We can only take pictures (PNG or JPEG), PDF files and text files (.txt, .eml), and a file is not one of them or is not what its name says. Choose your files again.',
+  'staff.files': 'Files from the reporter',
+  'staff.files.none': 'No files.',
+  'staff.files.note': 'Files are downloaded, never opened in the browser. Open them with care: they come from the public.',
+  'staff.files.size': '{size, number} bytes',
+  'staff.cases': 'Cases',
+  'staff.cases.none': 'Not linked to a case.',
+  'staff.case.heading': 'Link to a case',
+  'staff.case.label': 'Reference of the case',
+  'staff.case.hint': 'For example a-police-2026-0007. The reporter sees that their report is used in an investigation, never which case.',
+  'staff.case.submit': 'Link to this case',
+  'staff.case.linked': 'The report is linked to the case.',
+  'staff.case.missing': 'Type the reference of a case.',
+  'staff.case.unknown': 'No case has the reference {case}.',
+};
+
+export type DraftsFilesKey = keyof typeof draftsFilesEn;
