@@ -21,6 +21,8 @@ import { PRACTICE_EDITORS } from '../prevention/practices.ts';
 import { PRACTICES_STAFF_PAGE } from '../prevention/practice-staff-pages.ts';
 import { SURVEY_READERS } from '../prevention/survey.ts';
 import { SURVEY_STAFF_PAGE } from '../prevention/survey-staff-page.ts';
+import { STATISTICS_PAGE } from '../statistics/pages.ts';
+import { STATISTICS_READERS } from '../statistics/routes.ts';
 import { federationLinks } from './federation-pages.ts';
 import { type NodeIdentity, type PageContext, page, pageContext } from './layout.ts';
 import { LOCALE_COOKIE, safeLocalPath } from './locale.ts';
@@ -85,6 +87,7 @@ ${roles.some((role) => ADVISORY_STAFF.includes(role)) ? html`<p><a href="${ADVIS
 ${roles.some((role) => PRACTICE_EDITORS.includes(role)) ? html`<p><a href="${PRACTICES_STAFF_PAGE}">${t('home.practices')}</a></p>` : ''}
 ${roles.some((role) => SURVEY_READERS.includes(role)) ? html`<p><a href="${SURVEY_STAFF_PAGE}">${t('home.survey')}</a></p>` : ''}
 ${requestsLink(context)}
+${roles.some((role) => STATISTICS_READERS.includes(role)) ? html`<p><a href="${STATISTICS_PAGE}">${t('home.statistics')}</a></p>` : ''}
 <p><a href="/api/docs">${t('home.api')}</a></p>
 <p>${t('home.session', { time: expires })}</p>`);
 }

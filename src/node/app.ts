@@ -17,6 +17,7 @@ import { installPrevention, withPublicErrorPages } from '../prevention/install.t
 import { installRequests } from '../requests/install.ts';
 import { installLedger } from '../ledger/install.ts';
 import { installEvidence } from '../evidence/install.ts';
+import { installStatistics } from '../statistics/install.ts';
 import { healthRoute } from './health.ts';
 
 export const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -44,6 +45,7 @@ export async function buildApp(config: NodeConfig, db: Database, logger: Logger,
   installPrevention(app, db, config, node);
   installRequests(app, db, federation, node);
   installEvidence(app, db, federation, await installLedger(app, db, federation));
+  installStatistics(app, db, node);
   app.addHook('onClose', () => federation.stop());
   await app.ready();
   return { app, federation };

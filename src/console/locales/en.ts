@@ -58,6 +58,7 @@ export const en = {
   'home.advisories': 'Advisories to the public',
   'home.practices': 'Good practices, training and templates',
   'home.survey': 'Business survey: answers',
+  'home.statistics': 'Statistics of requests',
   'fed.nav': 'Federation',
   'fed.peers.title': 'Trust list',
   'fed.peers.intro': 'The nodes this node exchanges messages with. Messages from a suspended node are refused, and nothing is sent to it until it is activated again.',
