@@ -14,6 +14,7 @@ import { startNode } from '../node/start.ts';
 import { demoTable, startDemo } from '../node/demo.ts';
 import { progressPrinter } from './progress.ts';
 import { verifyBundle } from '../evidence/verify-bundle.ts';
+import { exportBundle } from './export.ts';
 
 const program = new Command('entraide')
   .description('Entraide: a node of the federation for cross-border cooperation against cybercrime')
@@ -147,6 +148,23 @@ program
       const { rows } = await restore(db, file);
       console.log(`restored ${rows} rows from ${file}`);
     });
+  });
+
+program
+  .command('export')
+  .description("fetch a request's or a case's evidence bundle from a running node, signed in as a user whose password is read from standard input")
+  .requiredOption('--node <url>', "the node's URL, e.g. http://127.0.0.1:4100")
+  .requiredOption('-u, --username <name>', 'an account allowed to export evidence (an investigator, a central authority officer…)')
+  .option('--otp <code>', 'the one-time code, for an account with a second factor')
+  .addOption(new Option('--request <id>', 'the request whose files to export').conflicts('case'))
+  .addOption(new Option('--case <id>', 'the case whose requests\' files to export'))
+  .requiredOption('-o, --out <file>', 'where to write the bundle (check it with entraide verify)')
+  .action(async (options: { node: string; username: string; otp?: string; request?: string; case?: string; out: string }) => {
+    const id = options.request ?? options.case;
+    if (!id) throw new Error('say what to export: --request ID or --case ID');
+    const subject = { type: options.request ? 'request' as const : 'case' as const, id };
+    const size = await exportBundle({ ...options, password: await readStdin(), subject });
+    console.log(`exported ${subject.type} ${id} to ${options.out} (${size} bytes)`);
   });
 
 program

@@ -95,9 +95,10 @@ export async function verifyBundle(path: string, options: VerifyOptions = {}): P
   const nodeKey = (jws: string) => signerKey(keys, keys.node.nodeId, jws);
   await checks.run('bundle', "the node's signature over the ZIP", async () => {
     const signed = await verifyStatement<BundleSeal>(seal.seal, BUNDLE_SEAL_TYP, nodeKey(seal.seal));
+    // Told before the ZIP's own failure, which stops this check: a changed manifest is named as such.
+    if (signed.manifestSha256 !== entries.get(MANIFEST)!.sha256) checks.fail(MANIFEST, "the node's signature", 'the manifest differs from the one the node signed');
     if (signed.zipSha256 !== zipSha256) throw new Error("the ZIP's bytes differ from those the node signed");
     if (signed.node !== manifest.node || keys.node.nodeId !== manifest.node) throw new Error(`signed by ${signed.node}, for a bundle of ${manifest.node}`);
-    if (signed.manifestSha256 !== entries.get(MANIFEST)!.sha256) checks.fail(MANIFEST, "the node's signature", 'the manifest differs from the one the node signed');
   });
   await checks.run(KEYS, 'fingerprint', () => checkFingerprint(nodeKey(seal.seal), keys, options.fingerprint, checks));
 

@@ -1,5 +1,4 @@
 import { Type } from 'typebox';
-import { recordCustody } from '../evidence/custody.ts';
 import type { Federation } from '../federation/service.ts';
 import type { Database } from '../platform/db/database.ts';
 import { HttpProblem, notFound, problemResponses } from '../platform/http/problem.ts';
@@ -72,8 +71,7 @@ export function requestFileRoutes(app: HttpServer, db: Database, federation: Fed
   }, async (request, reply) => {
     const file = await fileOf(db, request.params.id, request.params.sha256);
     if (!file) throw notFound(`file ${request.params.sha256} of request ${request.params.id}`);
-    await requests.audit(db, actorOf(request), 'requests.file-read', request.params.id, { sha256: file.sha256 });
-    await recordCustody(db, { act: 'downloaded', files: [file], actor: request.actor, requestId: request.params.id, purpose: REQUESTS_PURPOSE, node: federation.config.nodeId, details: { httpRequest: request.id } });
+    await requests.recordReading(actorOf(request), request.params.id, 'downloaded', 'requests.file-read', [file], { sha256: file.sha256 });
     // Never rendered by the browser: whatever it holds is downloaded, not run.
     return reply
       .header('content-type', 'application/octet-stream')

@@ -318,7 +318,7 @@ export function requestPages(app: HttpServer, db: Database, requests: Requests, 
     const row = await findOrFail(id);
     const [events, children, peers, treaties, files] = await Promise.all([eventsOf(db, id), childrenOf(db, id), activePeers(db), listTreaties(db), filesOf(db, id)]);
     // A request names people and their accounts: every reading is recorded, as the API's are.
-    await requests.audit(db, actorOf(request), 'requests.read', id);
+    await requests.recordReading(actorOf(request), id, 'viewed', 'requests.read', files);
     const context = requestsContext(request, node);
     const kind = kindOf(row.kind);
     const actions = requests.actionsFor(row, rolesOf(request));

@@ -82,8 +82,8 @@ export function requestRoutes(app: HttpServer, db: Database, requests: Requests)
       overlapsOf(db, 'request', id),
       filesOf(db, id),
     ]);
-    // A request names people and their accounts: every reading is recorded.
-    await requests.audit(db, actorOf(request), 'requests.read', id);
+    // A request names people and their accounts: every reading is recorded, and the files it shows are viewed.
+    await requests.recordReading(actorOf(request), id, 'viewed', 'requests.read', files);
     return {
       ...summaryOf(row),
       fields: row.fields,

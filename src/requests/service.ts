@@ -180,6 +180,29 @@ export class Requests {
     });
   }
 
+  /**
+   * A reading that shows a request's files (its view) or gives one (a download): audited, and recorded
+   * in the chain of custody of those files, in one transaction so that neither stands without the other.
+   */
+  async recordReading(who: RequestActor, id: string, act: 'viewed' | 'downloaded', action: string, files: readonly { sha256: string }[], details: Record<string, unknown> = {}): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await recordCustody(tx, { act, files, actor: who.actor, requestId: id, purpose: REQUESTS_PURPOSE, node: this.self, details: { httpRequest: who.requestId } });
+      await this.audit(tx, who, action, id, details);
+    });
+  }
+
+  /**
+   * The files of a request that reaches a final state are sealed: nothing more is added to it or sent
+   * with it (requestClosed), so the evidence it holds is fixed from that step on, on each side, and its
+   * custody says when and by whose step. Sealed here rather than when a file is sent, which custody
+   * already records as transferred.
+   */
+  private async sealIfClosed(tx: Queryable, actor: Actor, row: RequestRow, to: string, details: Record<string, unknown>): Promise<void> {
+    if (!isFinal({ kind: row.kind, state: to })) return;
+    const { rows } = await tx.query<{ sha256: string }>('SELECT sha256 FROM request_files WHERE request_id = $1 ORDER BY sha256', [row.id]);
+    await recordCustody(tx, { act: 'sealed', files: rows, actor, requestId: row.id, purpose: REQUESTS_PURPOSE, node: this.self, details });
+  }
+
   /** Takes a step on this node's copy; if it crosses the border, its message leaves in the same transaction. */
   async act(who: RequestActor, id: string, action: string, note: unknown): Promise<void> {
     // One reading for what is settled before the transaction: the recipient's requirements, whether a code is due.
@@ -296,6 +319,7 @@ export class Requests {
     if (!transition.local) applied.msgId = await this.sendStep(tx, row, applied, files);
     if (applied.msgId) await recordCustody(tx, { act: 'transferred', files, actor: who.actor, requestId: id, purpose: REQUESTS_PURPOSE, node: this.self, peer: row.side === 'requester' ? row.executor : row.requester, details: { msgId: applied.msgId, seq: applied.seq } });
     await recordTransition(tx, id, applied);
+    await this.sealIfClosed(tx, who.actor, row, transition.to, { seq: applied.seq });
     await this.audit(tx, who, `requests.${action}`, id, { from: row.state, to: transition.to, seq: applied.seq });
   }
 
@@ -402,6 +426,7 @@ export class Requests {
     if (reason) await raiseAlert(tx, payload.id, reason);
     const who: RequestActor = { actor: { id: null, name: `${message.from}:${payload.actor}`, role: null }, roles: 'system', requestId: null };
     await recordCustody(tx, { act: 'received', files: message.attachments, actor: who.actor, requestId: payload.id, purpose: REQUESTS_PURPOSE, node: this.self, peer: message.from, details: { msgId: message.msgId, seq: payload.seq } });
+    await this.sealIfClosed(tx, who.actor, fresh, transition.to, { msgId: message.msgId, seq: payload.seq });
     await this.audit(tx, who, `requests.${payload.action}`, payload.id, { from: row?.state ?? null, to: transition.to, seq: payload.seq, msgId: message.msgId });
   }
 

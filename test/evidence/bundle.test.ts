@@ -60,7 +60,9 @@ function flipped(file: string, position: number, dir: string): string {
   return copy;
 }
 
-const acts = async (api: Api, sha256: string) => (await api.get(`/api/v1/evidence/${sha256}/custody`)).body.records.map((r: any) => r.act);
+const custody = async (api: Api, sha256: string): Promise<any[]> => (await api.get(`/api/v1/evidence/${sha256}/custody`)).body.records;
+/** The acts on a file but its views, which every reading of its request adds (polls included). */
+const acts = async (api: Api, sha256: string) => (await custody(api, sha256)).map((r) => r.act).filter((act) => act !== 'viewed');
 
 describe('chain of custody and verifiable evidence bundles', () => {
   let caA: Party;
@@ -109,14 +111,19 @@ describe('chain of custody and verifiable evidence bundles', () => {
   });
 
   test('each act on a file is recorded where it happens, on both nodes', async () => {
-    assert.deepEqual(await acts(officerB, imageSha), ['added', 'transferred']);
-    assert.deepEqual(await acts(officerA, imageSha), ['received', 'downloaded']);
-    const records = (await officerA.get(`/api/v1/evidence/${imageSha}/custody`)).body.records;
+    // The step that executes the request closes it: its files are sealed on both sides.
+    assert.deepEqual(await acts(officerB, imageSha), ['added', 'transferred', 'sealed']);
+    assert.deepEqual(await acts(officerA, imageSha), ['received', 'sealed', 'downloaded']);
+    const records = await custody(officerA, imageSha);
     assert.equal(records[0].peer, 'b-ca');
     assert.equal(records[0].actorName, 'b-ca:bruno');
     assert.equal(records[0].caseId, caseId, "the requesting node's case is recorded with the file");
-    assert.equal(records[1].actorName, 'alice');
-    const transferred = (await officerB.get(`/api/v1/evidence/${imageSha}/custody`)).body.records[1];
+    assert.equal(records[1].act, 'sealed');
+    assert.equal(records[1].details.msgId, records[0].details.msgId, 'sealed by the step that carried the file');
+    const viewed = records.filter((r) => r.act === 'viewed');
+    assert.ok(viewed.length > 0 && viewed.every((r) => r.actorName === 'alice' && r.details.httpRequest), 'each reading of the request that shows the file');
+    assert.equal(records.find((r) => r.act === 'downloaded').actorName, 'alice');
+    const transferred = (await custody(officerB, imageSha)).find((r) => r.act === 'transferred');
     assert.equal(transferred.details.msgId, records[0].details.msgId, 'the same message is sent by one node and received by the other');
     const reads = await caA.node.database.db.query("SELECT actor_name FROM audit_log WHERE action = 'evidence.custody.read'");
     assert.equal(reads.rows.length, 2, 'each reading of a chain of custody is audited');
@@ -151,7 +158,7 @@ describe('chain of custody and verifiable evidence bundles', () => {
     assert.equal(outcome.counts.messages, 1, 'the message that carried the file, signed by its sender, with the receipt');
     assert.ok(outcome.counts.custodyRecords >= 3);
     assert.ok(outcome.counts.auditRecords > 0);
-    assert.deepEqual(await acts(officerA, imageSha), ['received', 'downloaded', 'exported']);
+    assert.deepEqual(await acts(officerA, imageSha), ['received', 'sealed', 'downloaded', 'exported']);
 
     const fingerprint = (await caA.admin.get('/.well-known/entraide')).body.fingerprint;
     const passed = await entraide(['verify', bundleA, '--key', fingerprint, '--progress'], {});
