@@ -9,4 +9,5 @@ export const MIGRATIONS = [
   ...migrationsIn('prevention', new URL('../prevention/migrations/', import.meta.url)),
   ...migrationsIn('requests', new URL('../requests/migrations/', import.meta.url)),
   ...migrationsIn('evidence', new URL('../evidence/migrations/', import.meta.url)),
+  ...migrationsIn('statistics', new URL('../statistics/migrations/', import.meta.url)),
 ];

@@ -1,5 +1,5 @@
 import type { Queryable } from '../platform/db/database.ts';
-import { FINAL_OUTCOMES, OPENING_STEPS, OUTCOMES, type Outcome, PARTIAL_STATES, SUCCESSES } from './outcomes.ts';
+import { FINAL_OUTCOMES, OUTCOMES, type Outcome, PARTIAL_STATES, SUCCESSES } from './outcomes.ts';
 import type { StatisticsFilter } from './filter.ts';
 
 export const DIRECTIONS = ['sent', 'received'] as const;
@@ -42,55 +42,54 @@ export interface RequestStatistics {
 
 /**
  * One row per request that left in the period: its direction, counterpart State, kind, when it was
- * sent, and for a closed one when and how it ended. The steps and outcomes come from the kinds'
- * machines (outcomes.ts) as parameters, so that this SQL needs no change when a kind is added.
+ * sent, and for a closed one when and how it ended, read from what the trigger of
+ * migrations/001_request_facts.sql keeps on each request, so that only the requests sent in the
+ * period are read. The final states and outcomes come from the kinds' machines (outcomes.ts) as
+ * parameters, so that this SQL needs no change when a kind is added. The figures by group and the
+ * refusals by ground are both computed from these rows, in one query.
  */
-const FACTS = `
-  opening AS (SELECT * FROM unnest($3::text[], $4::text[]) AS o(kind, action)),
-  finals AS (SELECT * FROM unnest($5::text[], $6::text[], $7::text[]) AS f(kind, state, outcome)),
-  facts AS (
-    SELECT CASE r.side WHEN 'requester' THEN 'sent' ELSE 'received' END AS direction,
-           coalesce(p.state, '${UNKNOWN_STATE}') AS state, r.kind, r.due_at, r.fields, s.at AS sent_at, t.at AS ended_at, t.note,
-           CASE WHEN f.outcome IS NULL THEN NULL
-                -- A consultation ends in a decision; one that refuses is a refusal.
-                WHEN t.note->>'decision' = 'refused' THEN 'refused'
-                WHEN f.outcome = 'withdrawn' AND t.from_state = ANY($8::text[]) THEN 'partially'
-                ELSE f.outcome END AS outcome
-      FROM requests r
-      CROSS JOIN LATERAL (
-        SELECT e.at FROM request_events e JOIN opening o ON o.kind = r.kind AND o.action = e.action
-         WHERE e.request_id = r.id ORDER BY e.seq LIMIT 1) s
-      LEFT JOIN finals f ON f.kind = r.kind AND f.state = r.state
-      LEFT JOIN LATERAL (
-        SELECT e.at, e.from_state, e.note FROM request_events e WHERE e.request_id = r.id AND f.outcome IS NOT NULL ORDER BY e.seq DESC LIMIT 1) t ON true
-      LEFT JOIN peers p ON p.node_id = CASE r.side WHEN 'requester' THEN r.executor ELSE r.requester END
-     WHERE s.at >= $1 AND s.at < $2
-       AND ($9::text IS NULL OR r.kind = $9) AND ($10::text IS NULL OR coalesce(p.state, '${UNKNOWN_STATE}') = $10))`;
-
-const GROUPS_SQL = `WITH ${FACTS},
-  timed AS (SELECT *, extract(epoch FROM ended_at - sent_at) / 3600 AS hours FROM facts)
-  SELECT direction, grouping(state) = 0 AS by_state, grouping(kind) = 0 AS by_kind,
-         CASE WHEN grouping(state) = 0 THEN state END AS state, CASE WHEN grouping(kind) = 0 THEN kind END AS kind,
-         count(*)::int AS requests,
-         count(*) FILTER (WHERE outcome IS NULL)::int AS open,
-         count(*) FILTER (WHERE outcome IS NULL AND due_at < $11)::int AS overdue,
-         ${OUTCOMES.map((outcome) => `count(*) FILTER (WHERE outcome = '${outcome}')::int AS "${outcome}"`).join(', ')},
-         percentile_cont(0.5) WITHIN GROUP (ORDER BY hours) AS median,
-         percentile_cont(0.9) WITHIN GROUP (ORDER BY hours) AS p90
-    FROM timed
-   GROUP BY GROUPING SETS ((direction), (direction, state), (direction, kind), (direction, state, kind))
-   ORDER BY direction DESC, grouping(state) DESC, grouping(kind) DESC, state, kind`;
-
-// Grounds are a closed list in the notes that carry them (and, for a consultation, in the request itself);
-// free-text reasons are never read here, so no words of a refusal reach the statistics.
-const REFUSALS_SQL = `WITH ${FACTS}
-  SELECT direction, coalesce(g.reason, 'unstated') AS reason, count(*)::int AS count
-    FROM facts
-    LEFT JOIN LATERAL jsonb_array_elements_text(
-      CASE WHEN jsonb_typeof(coalesce(note->'grounds', fields->'grounds')) = 'array' THEN coalesce(note->'grounds', fields->'grounds') ELSE '[]'::jsonb END) AS g(reason) ON true
-   WHERE outcome = 'refused'
-   GROUP BY direction, coalesce(g.reason, 'unstated')
-   ORDER BY direction DESC, count DESC, reason`;
+const STATISTICS_SQL = `
+  WITH finals AS (SELECT * FROM unnest($3::text[], $4::text[], $5::text[]) AS f(kind, state, outcome)),
+  facts AS MATERIALIZED (
+    -- Narrow rows, as they are sorted for the percentiles: a refusal's grounds, and no other request's.
+    SELECT direction, state, kind, late, hours, outcome,
+           CASE WHEN outcome = 'refused' THEN coalesce(last_step_grounds, fields->'grounds') END AS grounds
+      FROM (
+        SELECT CASE r.side WHEN 'requester' THEN 'sent' ELSE 'received' END AS direction,
+               coalesce(p.state, '${UNKNOWN_STATE}') AS state, r.kind, r.due_at < $9 AS late, r.fields, r.last_step_grounds,
+               extract(epoch FROM CASE WHEN f.outcome IS NOT NULL THEN r.last_step_at END - r.sent_at) / 3600 AS hours,
+               CASE WHEN f.outcome IS NULL THEN NULL
+                    -- A consultation ends in a decision; one that refuses is a refusal.
+                    WHEN r.last_step_decision = 'refused' THEN 'refused'
+                    WHEN f.outcome = 'withdrawn' AND r.last_step_from = ANY($6::text[]) THEN 'partially'
+                    ELSE f.outcome END AS outcome
+          FROM requests r
+          LEFT JOIN finals f ON f.kind = r.kind AND f.state = r.state
+          LEFT JOIN peers p ON p.node_id = CASE r.side WHEN 'requester' THEN r.executor ELSE r.requester END
+         WHERE r.sent_at >= $1 AND r.sent_at < $2
+           AND ($7::text IS NULL OR r.kind = $7) AND ($8::text IS NULL OR coalesce(p.state, '${UNKNOWN_STATE}') = $8)) AS r),
+  groups AS (
+    SELECT direction, grouping(state) = 0 AS by_state, grouping(kind) = 0 AS by_kind,
+           CASE WHEN grouping(state) = 0 THEN state END AS state, CASE WHEN grouping(kind) = 0 THEN kind END AS kind,
+           count(*)::int AS requests,
+           count(*) FILTER (WHERE outcome IS NULL)::int AS open,
+           count(*) FILTER (WHERE outcome IS NULL AND late)::int AS overdue,
+           ${OUTCOMES.map((outcome) => `count(*) FILTER (WHERE outcome = '${outcome}')::int AS "${outcome}"`).join(', ')},
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY hours) AS median,
+           percentile_cont(0.9) WITHIN GROUP (ORDER BY hours) AS p90
+      FROM facts
+     GROUP BY GROUPING SETS ((direction), (direction, state), (direction, kind), (direction, state, kind))),
+  -- Grounds are a closed list in the notes that carry them (and, for a consultation, in the request itself);
+  -- free-text reasons are never read here, so no words of a refusal reach the statistics.
+  refusals AS (
+    SELECT direction, coalesce(g.reason, 'unstated') AS reason, count(*)::int AS count
+      FROM facts
+      LEFT JOIN LATERAL jsonb_array_elements_text(
+        CASE WHEN jsonb_typeof(grounds) = 'array' THEN grounds ELSE '[]'::jsonb END) AS g(reason) ON true
+     WHERE outcome = 'refused'
+     GROUP BY direction, coalesce(g.reason, 'unstated'))
+  SELECT (SELECT coalesce(jsonb_agg(g ORDER BY direction DESC, by_state, by_kind, state, kind), '[]') FROM groups g) AS groups,
+         (SELECT coalesce(jsonb_agg(x ORDER BY direction DESC, count DESC, reason), '[]') FROM refusals x) AS refusals`;
 
 type GroupRow = Record<Outcome, number> & {
   direction: Direction; by_state: boolean; by_kind: boolean; state: string | null; kind: string | null; requests: number; open: number; overdue: number;
@@ -103,18 +102,14 @@ const levelOf = (row: GroupRow): Level => (row.by_state ? (row.by_kind ? 'state-
 
 /** The requests sent and received in the period, counted and timed as `StatisticsGroup` says; `now` decides what is overdue. */
 export async function requestStatistics(db: Queryable, filter: StatisticsFilter, now = new Date()): Promise<RequestStatistics> {
-  const common = [
+  const { rows } = await db.query<{ groups: GroupRow[]; refusals: RefusalCount[] }>(STATISTICS_SQL, [
     filter.start, filter.end,
-    OPENING_STEPS.map(([kind]) => kind), OPENING_STEPS.map(([, action]) => action),
     FINAL_OUTCOMES.map(([kind]) => kind), FINAL_OUTCOMES.map(([, state]) => state), FINAL_OUTCOMES.map(([, , outcome]) => outcome),
-    PARTIAL_STATES, filter.kind ?? null, filter.state ?? null,
-  ];
-  const [groups, refusals] = await Promise.all([
-    db.query<GroupRow>(GROUPS_SQL, [...common, now]),
-    db.query<RefusalCount>(REFUSALS_SQL, common),
+    PARTIAL_STATES, filter.kind ?? null, filter.state ?? null, now,
   ]);
+  const { groups, refusals } = rows[0]!;
   return {
-    groups: groups.rows.map((row) => {
+    groups: groups.map((row) => {
       const closed = row.requests - row.open;
       return {
         direction: row.direction, level: levelOf(row), state: row.state, kind: row.kind,
@@ -125,6 +120,6 @@ export async function requestStatistics(db: Queryable, filter: StatisticsFilter,
         medianHours: hours(row.median), p90Hours: hours(row.p90),
       };
     }),
-    refusals: refusals.rows,
+    refusals,
   };
 }

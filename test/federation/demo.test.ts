@@ -171,6 +171,17 @@ describe('the demo federation that npm start brings up', { skip: Boolean(process
       assert.match(refused.stdout, /FAIL files\/.*: SHA-256 of the content/);
     });
 
+    test("the statistics show the journey's requests, on the API and the console page", async () => {
+      const investigator = await signIn('a-police', 'investigator');
+      const figures = (await investigator.get('/api/v1/statistics/requests')).body;
+      const sent = (kind: string) => figures.groups.find((g: { direction: string; level: string; kind: string }) => g.direction === 'sent' && g.level === 'kind' && g.kind === kind);
+      assert.deepEqual([sent('preservation')?.requests, sent('disclosure')?.requests], [1, 1]);
+      assert.equal(sent('disclosure').closed, 1, 'the disclosure ended with the data');
+      const page = await investigator.get('/statistics');
+      assert.equal(page.status, 200);
+      assert.match(page.text, /<th scope="row">Disclosure order<\/th>/);
+    });
+
     test('an export the node refuses is told, and leaves no file', async () => {
       const out = join(data, 'refused.zip');
       const wrong = await entraide(['export', '--node', urlOf('a-police'), '--username', 'investigator', '--request', '00000000-0000-4000-8000-000000000000', '--out', out], {}, DEMO_PASSWORD);

@@ -63,6 +63,17 @@ describe('the statistics page of the console', { skip }, () => {
         assert.equal(await charts.count(), 3);
         assert.equal(await charts.first().getAttribute('aria-label'), said(locale, 'by-state'));
         assert.ok((await charts.first().locator('text').allTextContents()).includes(number(3)));
+        // A label stands above its bars, from the side the page is read from, its text at least 12 px high as rendered.
+        const drawn = await charts.first().evaluate((svg) => {
+          const group = svg.querySelector('g')!;
+          const [label, bar] = [group.querySelector('text')!.getBoundingClientRect(), group.querySelector('rect')!.getBoundingClientRect()];
+          const frame = svg.getBoundingClientRect();
+          return { above: label.bottom <= bar.top, fromLeft: label.left - frame.left, fromRight: frame.right - label.right, barFromLeft: bar.left - frame.left, barFromRight: frame.right - bar.right, fontPx: label.height };
+        });
+        assert.equal(drawn.above, true, JSON.stringify(drawn));
+        assert.ok(drawn.fontPx >= 12, JSON.stringify(drawn));
+        const [near, barNear] = locale === 'ar' ? [drawn.fromRight, drawn.barFromRight] : [drawn.fromLeft, drawn.barFromLeft];
+        assert.ok(near < 2 && barNear < 2, JSON.stringify(drawn));
         assert.match(await page.getByRole('link', { name: said(locale, 'csv') }).getAttribute('href') ?? '', /requests\.csv\?from=2025-01-01&to=2025-12-31/);
         await assertAccessible(page, `the statistics page in ${locale}`);
       });
