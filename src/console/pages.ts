@@ -22,6 +22,9 @@ import { PRACTICES_STAFF_PAGE } from '../prevention/practice-staff-pages.ts';
 import { SURVEY_READERS } from '../prevention/survey.ts';
 import { SURVEY_STAFF_PAGE } from '../prevention/survey-staff-page.ts';
 import { STATISTICS_PAGE } from '../statistics/pages.ts';
+import { ANALYSIS_PAGE } from '../observatory/pages.ts';
+import { WALLETS_PAGE } from '../intelligence/wallets/pages.ts';
+import { WALLET_USERS } from '../intelligence/wallets/store.ts';
 import { STATISTICS_READERS } from '../statistics/routes.ts';
 import { federationLinks } from './federation-pages.ts';
 import { type NodeIdentity, type PageContext, page, pageContext } from './layout.ts';
@@ -88,6 +91,8 @@ ${roles.some((role) => PRACTICE_EDITORS.includes(role)) ? html`<p><a href="${PRA
 ${roles.some((role) => SURVEY_READERS.includes(role)) ? html`<p><a href="${SURVEY_STAFF_PAGE}">${t('home.survey')}</a></p>` : ''}
 ${requestsLink(context)}
 ${roles.some((role) => STATISTICS_READERS.includes(role)) ? html`<p><a href="${STATISTICS_PAGE}">${t('home.statistics')}</a></p>` : ''}
+${roles.some((role) => REPORT_HANDLERS.includes(role)) ? html`<p><a href="${ANALYSIS_PAGE}">${t('home.observatory')}</a></p>` : ''}
+${roles.some((role) => WALLET_USERS.includes(role)) ? html`<p><a href="${WALLETS_PAGE}">${t('home.wallets')}</a></p>` : ''}
 <p><a href="/api/docs">${t('home.api')}</a></p>
 <p>${t('home.session', { time: expires })}</p>`);
 }

@@ -17,7 +17,10 @@ import { installPrevention, withPublicErrorPages } from '../prevention/install.t
 import { installRequests } from '../requests/install.ts';
 import { installLedger } from '../ledger/install.ts';
 import { installEvidence } from '../evidence/install.ts';
+import { installIntelligence } from '../intelligence/install.ts';
+import { installWallets } from '../intelligence/wallets/install.ts';
 import { installStatistics } from '../statistics/install.ts';
+import { installObservatory } from '../observatory/install.ts';
 import { healthRoute } from './health.ts';
 
 export const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -45,7 +48,10 @@ export async function buildApp(config: NodeConfig, db: Database, logger: Logger,
   installPrevention(app, db, config, node);
   installRequests(app, db, federation, node);
   installEvidence(app, db, federation, await installLedger(app, db, federation));
+  installIntelligence(app, db, config, federation);
+  installWallets(app, db, node);
   installStatistics(app, db, node);
+  installObservatory(app, db, node);
   app.addHook('onClose', () => federation.stop());
   await app.ready();
   return { app, federation };

@@ -129,7 +129,41 @@ async function seedPublications(node: DemoNode, adminToken: string): Promise<voi
   }
 }
 
-/** Accounts for every role and mutual trust; on a restart everything is already there (409) and kept. */
+/** The police units of States A and B share their indicators and the wallets they record, each subscribed to the other's. */
+const SHARING_NODES = ['a-police', 'b-police'];
+const TAXII = 'application/taxii+json;version=2.1';
+
+async function seedSharing(nodes: DemoNode[], adminTokens: Map<string, string>): Promise<void> {
+  const sharing = nodes.filter((node) => SHARING_NODES.includes(node.nodeId));
+  const analystTokens = new Map<string, string>();
+  const collections = new Map<string, string>();
+  for (const node of sharing) {
+    const login = await call(`${node.url}/api/v1/auth/login`, { method: 'POST', json: { username: 'analyst', password: DEMO_PASSWORD } });
+    const token = ((await login.json()) as { token: string }).token;
+    analystTokens.set(node.nodeId, token);
+    const listed = await fetch(`${node.url}/taxii2/${node.nodeId}/collections/`, { headers: { accept: TAXII, authorization: `Bearer ${token}` } });
+    const { collections: own } = (await listed.json()) as { collections: { id: string; title: string }[] };
+    collections.set(node.nodeId, own.find((collection) => collection.title === 'Indicators')!.id);
+    const peers = SHARING_NODES.filter((id) => id !== node.nodeId);
+    for (const scope of [collections.get(node.nodeId)!, 'wallets']) {
+      const set = await call(`${node.url}/api/v1/intelligence/collections/${scope}/sharing`, { method: 'PUT', token: adminTokens.get(node.nodeId), json: { peers, amberPeers: [] } });
+      if (!set.ok) throw new Error(`cannot share ${scope} of ${node.nodeId}: ${await set.text()}`);
+    }
+  }
+  for (const node of sharing) {
+    const token = analystTokens.get(node.nodeId)!;
+    const { items: existing } = (await (await call(`${node.url}/api/v1/intelligence/subscriptions`, { token })).json()) as { items: { peer: string; collectionId: string }[] };
+    for (const peer of SHARING_NODES.filter((id) => id !== node.nodeId)) {
+      for (const collectionId of [collections.get(peer)!, 'wallets']) {
+        if (existing.some((subscription) => subscription.peer === peer && subscription.collectionId === collectionId)) continue;
+        const subscribed = await call(`${node.url}/api/v1/intelligence/subscriptions`, { method: 'POST', token, json: { peer, collectionId } });
+        if (!subscribed.ok) throw new Error(`${node.nodeId} cannot subscribe to ${collectionId} of ${peer}: ${await subscribed.text()}`);
+      }
+    }
+  }
+}
+
+/** Accounts for every role, mutual trust and the police units' sharing; on a restart everything is already there (409) and kept. */
 async function seed(nodes: DemoNode[]): Promise<void> {
   const tokens = new Map<string, string>();
   await Promise.all(nodes.map(async (node) => {
@@ -156,6 +190,7 @@ async function seed(nodes: DemoNode[]): Promise<void> {
       if (!added.ok && added.status !== 409) throw new Error(`${node.nodeId} cannot trust ${peer.nodeId}: ${await added.text()}`);
     }
   }));
+  await seedSharing(nodes, tokens);
 }
 
 export async function startDemo(dataRoot = 'data'): Promise<{ nodes: DemoNode[]; stop(): Promise<void> }> {

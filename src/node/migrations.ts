@@ -10,4 +10,6 @@ export const MIGRATIONS = [
   ...migrationsIn('requests', new URL('../requests/migrations/', import.meta.url)),
   ...migrationsIn('evidence', new URL('../evidence/migrations/', import.meta.url)),
   ...migrationsIn('statistics', new URL('../statistics/migrations/', import.meta.url)),
+  ...migrationsIn('intelligence', new URL('../intelligence/migrations/', import.meta.url)),
+  ...migrationsIn('observatory', new URL('../observatory/migrations/', import.meta.url)),
 ];

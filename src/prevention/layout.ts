@@ -17,6 +17,8 @@ export const STATUS_PAGE = '/report/status';
 export const PRIVACY_PAGE = '/privacy';
 export const ADVISORIES_PAGE = '/advisories';
 export const PRACTICES_PAGE = '/practices';
+/** Trends of reports and threats, and their open data (src/observatory), in this frame. */
+export const OBSERVATORY_PAGE = '/observatory';
 /** Where whoever holds a request said to come from this node checks it (src/requests/verify-page.ts), in this frame. */
 export const VERIFY_PAGE = '/verify';
 export const ADVISORY_FEED = '/advisories.atom';
@@ -27,7 +29,7 @@ export const SURVEY_PAGE = `${HELP_PAGE}/business-survey`;
 /** A help topic's page, or one of its sections. */
 export const helpPath = (topic: HelpTopic, section?: string) => `${HELP_PAGE}/${topic}${section ? `#${section}` : ''}`;
 /** The portal's sections, in the order of its menu. */
-const SECTIONS = [[START_PAGE, 'nav.report'], [HELP_PAGE, 'nav.help'], [ADVISORIES_PAGE, 'nav.advisories'], [PRACTICES_PAGE, 'nav.practices']] as const;
+const SECTIONS = [[START_PAGE, 'nav.report'], [HELP_PAGE, 'nav.help'], [ADVISORIES_PAGE, 'nav.advisories'], [PRACTICES_PAGE, 'nav.practices'], [OBSERVATORY_PAGE, 'nav.observatory']] as const;
 
 export interface PublicContext {
   locale: Locale;

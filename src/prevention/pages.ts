@@ -14,7 +14,7 @@ import { newAccessCode, newReference } from './codes.ts';
 import { IDENTIFIER_KINDS, type IdentifierKind, type IdentifierOptions } from './identifiers.ts';
 import { CHILD_PATH, CONTACT_CHANNELS, TAKE_IT_DOWN, INCIDENT_TYPES, type IncidentType, asksMoney, guidanceFor, isIncidentType } from './incidents.ts';
 import { type Issue, checkReport, identifiersFromLines } from './intake.ts';
-import { ADVISORIES_PAGE, HELP_PAGE, PRACTICES_PAGE, VERIFY_PAGE, PRIVACY_PAGE, type PublicContext, START_PAGE, STATUS_PAGE, code, helpPath, publicContext, publicPage, sessionToken } from './layout.ts';
+import { ADVISORIES_PAGE, HELP_PAGE, OBSERVATORY_PAGE, PRACTICES_PAGE, VERIFY_PAGE, PRIVACY_PAGE, type PublicContext, START_PAGE, STATUS_PAGE, code, helpPath, publicContext, publicPage, sessionToken } from './layout.ts';
 import type { MessageKey } from './locales/en.ts';
 import { messages } from './messages.ts';
 import { type Credentials, InvalidInput, type ReporterView, addToReport, followReport, submitReport, withdrawReport } from './reports.ts';
@@ -262,7 +262,7 @@ export function renderPublicErrorPage(request: FastifyRequest, status: number): 
 <p><a href="${START_PAGE}">${t('error.back')}</a></p>`);
 }
 
-const PUBLIC_SECTIONS = [START_PAGE, PRIVACY_PAGE, HELP_PAGE, ADVISORIES_PAGE, PRACTICES_PAGE, VERIFY_PAGE];
+const PUBLIC_SECTIONS = [START_PAGE, PRIVACY_PAGE, HELP_PAGE, ADVISORIES_PAGE, PRACTICES_PAGE, VERIFY_PAGE, OBSERVATORY_PAGE];
 
 export function isPublicPage(url: string): boolean {
   const path = url.split('?')[0]!;

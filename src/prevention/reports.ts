@@ -16,6 +16,7 @@ import { discardDraft } from './drafts.ts';
 import { type Issue, type NewReport, TEXT_MAX_LENGTH } from './intake.ts';
 import type { MessageKey } from './locales/en.ts';
 import { messages } from './messages.ts';
+import { flagWalletMatches } from '../intelligence/wallets/matching.ts';
 
 export const REPORTS_PURPOSE = 'handling of reports from the public';
 export const REPORT_STATUSES = ['received', 'in-review', 'linked', 'closed', 'withdrawn'] as const;
@@ -89,6 +90,7 @@ export async function submitReport(db: Database, report: NewReport, requestId: s
         [inserted.id, identifier.kind, identifier.value, identifier.normalised, identifier.matchKey],
       );
     }
+    await flagWalletMatches(tx, 'report', inserted.id, report.identifiers.map((identifier) => identifier.matchKey));
     await attachToReport(tx, inserted.id, extras.files ?? []);
     await discardDraft(tx, extras.draft);
     await recordAudit(tx, {

@@ -1,4 +1,5 @@
 import type { Queryable } from '../platform/db/database.ts';
+import { flagWalletMatches } from '../intelligence/wallets/matching.ts';
 import { KINDS } from './kinds.ts';
 
 export type SubjectType = 'case' | 'request';
@@ -20,6 +21,7 @@ const SETTLED = [...new Set(Object.values(KINDS).flatMap((kind) => kind.machine.
  */
 export async function recordOverlaps(tx: Queryable, type: SubjectType, id: string, keys: readonly string[], related: readonly string[] = []): Promise<number> {
   if (keys.length === 0) return 0;
+  await flagWalletMatches(tx, type, id, keys);
   const { rows } = await tx.query<{ n: number }>(
     `WITH found AS (
        SELECT 'case' AS other_type, ci.case_id AS other_id, ci.match_key

@@ -93,6 +93,42 @@ describe('the demo federation that npm start brings up', { skip: Boolean(process
     assert.fail('the message to the provider was not delivered');
   });
 
+  test("the police units share: a wallet and a TLP:GREEN indicator reported in State B reach State A, the TLP:RED one stays home", async () => {
+    const TAXII = 'application/taxii+json;version=2.1';
+    const [investigatorB, analystB, investigatorA, analystA] = await Promise.all([
+      signIn('b-police', 'investigator'), signIn('b-police', 'analyst'), signIn('a-police', 'investigator'), signIn('a-police', 'analyst'),
+    ]);
+    const taxii = (api: Api, nodeId: string, path: string, body?: unknown) => fetch(`${urlOf(nodeId)}/taxii2/${nodeId}${path}`, {
+      method: body ? 'POST' : 'GET', body: body ? JSON.stringify(body) : undefined,
+      headers: { accept: TAXII, authorization: `Bearer ${api.token}`, ...(body ? { 'content-type': TAXII } : {}) },
+    });
+    const wallet = '0x52908400098527886e0f7030069857d2e4169ee7';
+    assert.equal((await investigatorB.post('/api/v1/wallets', { address: wallet, abuseType: 'scam' })).status, 201);
+    const { collections } = await (await taxii(analystB, 'b-police', '/collections/')).json() as { collections: { id: string; title: string }[] };
+    const indicators = collections.find((collection) => collection.title === 'Indicators')!;
+    const indicator = (tlp: string, host: string) => ({
+      type: 'indicator', spec_version: '2.1', id: `indicator--${crypto.randomUUID()}`, created: '2026-11-01T10:00:00.000Z', modified: '2026-11-01T10:00:00.000Z',
+      pattern: `[domain-name:value = '${host}']`, pattern_type: 'stix', valid_from: '2026-11-01T10:00:00.000Z', object_marking_refs: [tlp],
+    });
+    const green = indicator('marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb', 'fake-shop.example');
+    const red = indicator('marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1', 'informant.example');
+    const posted = await taxii(analystB, 'b-police', `/collections/${indicators.id}/objects/`, { objects: [green, red] });
+    assert.equal(posted.status, 202, await posted.clone().text());
+
+    for (let attempt = 0; ; attempt += 1) {
+      const lookup = (await investigatorA.get(`/api/v1/wallets/lookup?address=${wallet}`)).body;
+      const fromB = (await (await taxii(analystA, 'a-police', '/collections/')).json() as { collections: { id: string; title: string }[] }).collections
+        .find((collection) => collection.title.startsWith('State B') && collection.title.endsWith(': Indicators'));
+      const objects = fromB ? ((await (await taxii(analystA, 'a-police', `/collections/${fromB.id}/objects/`)).json()) as { objects?: { id: string }[] }).objects ?? [] : [];
+      if (lookup.matches?.some((match: { source: string }) => match.source === 'b-police') && objects.some((object) => object.id === green.id)) {
+        assert.ok(!objects.some((object) => object.id === red.id), 'TLP:RED stays in State B');
+        break;
+      }
+      assert.ok(attempt < 150, `not shared in time: ${JSON.stringify(lookup)} ${JSON.stringify(objects.map((object) => object.id))}`);
+      await new Promise((done) => setTimeout(done, 200));
+    }
+  });
+
   describe("the preservation-and-disclosure journey ends in a bundle that verifies offline", () => {
     let caseId: string;
     let bundle: string;

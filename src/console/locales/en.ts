@@ -59,6 +59,8 @@ export const en = {
   'home.practices': 'Good practices, training and templates',
   'home.survey': 'Business survey: answers',
   'home.statistics': 'Statistics of requests',
+  'home.observatory': 'Observatory: trends and linked reports',
+  'home.wallets': 'Cryptocurrency-abuse database',
   'fed.nav': 'Federation',
   'fed.peers.title': 'Trust list',
   'fed.peers.intro': 'The nodes this node exchanges messages with. Messages from a suspended node are refused, and nothing is sent to it until it is activated again.',

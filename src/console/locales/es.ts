@@ -61,6 +61,8 @@ export const es: Record<MessageKey, string> = {
   'home.practices': 'Buenas prácticas, formación y modelos',
   'home.survey': 'Encuesta a empresas: respuestas',
   'home.statistics': 'Estadísticas de solicitudes',
+  'home.observatory': 'Observatorio: tendencias y denuncias vinculadas',
+  'home.wallets': 'Base de datos de abusos de criptomonedas',
   'fed.nav': 'Federación',
   'fed.peers.title': 'Lista de confianza',
   'fed.peers.intro': 'Los nodos con los que este nodo intercambia mensajes. Los mensajes de un nodo suspendido se rechazan y no se le envía nada hasta que se reactive.',

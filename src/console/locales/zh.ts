@@ -61,6 +61,8 @@ export const zh: Record<MessageKey, string> = {
   'home.practices': '良好做法、培训材料和模板',
   'home.survey': '企业问卷：回答',
   'home.statistics': '请求统计',
+  'home.observatory': '观察站：趋势和关联报告',
+  'home.wallets': '加密货币滥用数据库',
   'fed.nav': '联邦',
   'fed.peers.title': '信任列表',
   'fed.peers.intro': '与本节点交换消息的节点。来自已暂停节点的消息会被拒绝，在其重新启用之前也不会向其发送任何消息。',

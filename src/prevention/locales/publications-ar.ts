@@ -5,6 +5,7 @@ export const publicationsAr: Record<PublicationKey, string> = {
   'nav.report': 'الإبلاغ',
   'nav.advisories': 'التنبيهات',
   'nav.practices': 'الممارسات الجيدة',
+  'nav.observatory': 'المرصد',
 
   'filter.heading': 'تصفية',
   'filter.all': 'الكل',

@@ -4,6 +4,7 @@ export const publicationsEn = {
   'nav.report': 'Report',
   'nav.advisories': 'Advisories',
   'nav.practices': 'Good practices',
+  'nav.observatory': 'Observatory',
 
   'filter.heading': 'Filter',
   'filter.all': 'All',

@@ -5,6 +5,7 @@ export const publicationsEs: Record<PublicationKey, string> = {
   'nav.report': 'Denunciar',
   'nav.advisories': 'Alertas',
   'nav.practices': 'Buenas prácticas',
+  'nav.observatory': 'Observatorio',
 
   'filter.heading': 'Filtrar',
   'filter.all': 'Todo',

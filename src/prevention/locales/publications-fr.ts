@@ -5,6 +5,7 @@ export const publicationsFr: Record<PublicationKey, string> = {
   'nav.report': 'Signaler',
   'nav.advisories': 'Alertes',
   'nav.practices': 'Bonnes pratiques',
+  'nav.observatory': 'Observatoire',
 
   'filter.heading': 'Filtrer',
   'filter.all': 'Tout',

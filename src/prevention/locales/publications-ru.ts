@@ -5,6 +5,7 @@ export const publicationsRu: Record<PublicationKey, string> = {
   'nav.report': 'Сообщить',
   'nav.advisories': 'Предупреждения',
   'nav.practices': 'Передовой опыт',
+  'nav.observatory': 'Обсерватория',
 
   'filter.heading': 'Фильтр',
   'filter.all': 'Все',

@@ -5,6 +5,7 @@ export const publicationsZh: Record<PublicationKey, string> = {
   'nav.report': '举报',
   'nav.advisories': '警示',
   'nav.practices': '良好做法',
+  'nav.observatory': '观察站',
 
   'filter.heading': '筛选',
   'filter.all': '全部',

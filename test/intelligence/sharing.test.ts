@@ -1,0 +1,174 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import fc from 'fast-check';
+import { TLP_ID } from '../../src/intelligence/stix/tlp.ts';
+import { type Party, party, settled, waitFor } from '../support/federation.ts';
+import { type Api, userWith } from '../support/node.ts';
+import { mutualTrust } from '../support/requests.ts';
+import { numberedIndicator } from './stix-examples.ts';
+
+const TAXII = 'application/taxii+json;version=2.1';
+const marked = (n: number, tlp: keyof typeof TLP_ID, extra: Record<string, unknown> = {}) => numberedIndicator(n, { object_marking_refs: [TLP_ID[tlp]], ...extra });
+const WALLET = { address: '0xfb6916095ca1df60bb79ce92ce3ea74c37c5d359', abuseType: 'scam' };
+const LATER_WALLET = { chain: 'bitcoin', address: 'bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4', abuseType: 'ransomware' };
+
+/** What a node holds of an object received from a peer: its versions, producer and the peer it came through. */
+async function received(p: Party, id: string) {
+  const { rows } = await p.node.database.db.query<{ version: string; producer_node: string; received_from: string | null }>(
+    "SELECT version::text, producer_node, received_from FROM stix_objects WHERE id = $1 AND received_from IS NOT NULL ORDER BY version", [id],
+  );
+  return rows;
+}
+/** A TAXII read with HTTP Basic credentials, as off-the-shelf clients send them. */
+async function taxiiGet(p: Party, username: string, path: string): Promise<any> {
+  const response = await fetch(`${p.node.url}/taxii2/${p.node.config.nodeId}${path}`, {
+    headers: { accept: TAXII, authorization: `Basic ${Buffer.from(`${username}:${username}-secret-passphrase`).toString('base64')}` },
+  });
+  assert.equal(response.status, 200);
+  return response.json();
+}
+const arrived = (p: Party, id: string, versions = 1) => waitFor(`${id} at ${p.node.config.nodeId}`, async () => ((await received(p, id)).length >= versions ? true : undefined));
+
+describe('intelligence shared across the federation, markings kept', () => {
+  let a: Party;
+  let b: Party;
+  let c: Party;
+  let collection = '';
+  let analystB: Api;
+  let analystC: Api;
+
+  /** A's analyst adds objects over TAXII, as any TAXII client would. */
+  const post = async (...objects: unknown[]) => {
+    const response = await fetch(`${a.node.url}/taxii2/${a.node.config.nodeId}/collections/${collection}/objects/`, {
+      method: 'POST',
+      headers: { accept: TAXII, 'content-type': TAXII, authorization: `Basic ${Buffer.from('ana:ana-secret-passphrase').toString('base64')}` },
+      body: JSON.stringify({ objects }),
+    });
+    assert.equal(response.status, 202, await response.text());
+  };
+  const subscription = (api: Api, state: string) => waitFor(`a ${state} subscription`, async () => {
+    const items = (await api.get('/api/v1/intelligence/subscriptions')).body.items as { state: string; peer: string; localCollection: string }[];
+    return items.find((item) => item.state === state);
+  });
+
+  before(async () => {
+    [a, b, c] = await Promise.all([party('a-police', 'XA'), party('b-police', 'XB'), party('c-police', 'XC')]);
+    await mutualTrust([a, b], [a, c], [b, c]);
+    for (const p of [a, b, c]) p.node.federation.worker.start();
+    await userWith(a.admin, 'ana', ['analyst']);
+    analystB = await userWith(b.admin, 'bob', ['analyst']);
+    analystC = await userWith(c.admin, 'cyd', ['analyst']);
+    collection = (await a.node.database.db.query<{ id: string }>('SELECT id FROM taxii_collections')).rows[0]!.id;
+  });
+  after(() => Promise.all([a, b, c].map((p) => p?.node.close())));
+
+  test('B and C subscribe; GREEN reaches both with its producer, AMBER only the peer named, RED no one', async () => {
+    const set = await a.admin.call('PUT', `/api/v1/intelligence/collections/${collection}/sharing`, { peers: ['b-police', 'c-police'], amberPeers: [] });
+    assert.equal(set.status, 200, set.text);
+    await post(marked(1, 'green'), marked(2, 'amber'), marked(3, 'red'), numberedIndicator(4, { object_marking_refs: undefined }));
+    for (const api of [analystB, analystC]) {
+      const made = await api.post('/api/v1/intelligence/subscriptions', { peer: 'a-police', collectionId: collection });
+      assert.equal(made.status, 201, made.text);
+    }
+    const active = await subscription(analystB, 'active');
+    await arrived(b, numberedIndicator(1).id);
+    await arrived(c, numberedIndicator(1).id);
+    assert.deepEqual((await received(b, numberedIndicator(1).id)).map((row) => [row.producer_node, row.received_from]), [['a-police', 'a-police']]);
+    for (const n of [2, 3, 4]) assert.deepEqual(await received(b, numberedIndicator(n).id), [], `the backlog's indicator ${n} stays home (AMBER, RED, unmarked)`);
+
+    // B's investigators read it over TAXII like any other collection, under the peer's name.
+    await userWith(b.admin, 'ivo', ['investigator']);
+    const listed = (await taxiiGet(b, 'ivo', '/collections/')).collections as { id: string; title: string; can_write: boolean }[];
+    const local = listed.find((item) => item.id === active.localCollection)!;
+    assert.match(local.title, /: Indicators$/);
+    assert.equal(local.can_write, false);
+    const objects = (await taxiiGet(b, 'ivo', `/collections/${local.id}/objects/`)).objects as { id: string }[];
+    assert.deepEqual(objects.map((o) => o.id), [numberedIndicator(1).id]);
+
+    const named = await a.admin.call('PUT', `/api/v1/intelligence/collections/${collection}/sharing`, { peers: ['b-police', 'c-police'], amberPeers: ['b-police'] });
+    assert.deepEqual(named.body, { peers: ['b-police', 'c-police'], amberPeers: ['b-police'] });
+    await post(marked(5, 'amber'), marked(6, 'amber+strict'), marked(7, 'red'), marked(8, 'clear'));
+    await arrived(b, numberedIndicator(5).id);
+    await arrived(c, numberedIndicator(8).id);
+    assert.equal((await received(b, numberedIndicator(6).id)).length, 1, 'AMBER+STRICT to the named peer too');
+    for (const n of [5, 6, 7]) assert.deepEqual(await received(c, numberedIndicator(n).id), [], `C, not named, never gets ${n}`);
+    assert.deepEqual(await received(b, numberedIndicator(7).id), []);
+  });
+
+  test('a newer modified is a new version; the same version twice is stored once', async () => {
+    const id = numberedIndicator(1).id;
+    await post(marked(1, 'green', { modified: '2020-01-01T00:00:00.000Z' }));
+    await arrived(b, id, 2);
+    await post(marked(1, 'green', { modified: '2020-01-01T00:00:00.000Z' }), marked(9, 'green'));
+    await arrived(b, numberedIndicator(9).id);
+    assert.equal((await received(b, id)).length, 2);
+  });
+
+  test('the receiver refuses RED even from a faulty sender, and anything from a peer it did not subscribe to', async () => {
+    const faulty = async (to: Party, n: number) => {
+      const msgId = await a.node.database.db.transaction((tx) => a.node.federation.send(tx, to.node.config.nodeId, 'intelligence.objects', {
+        collectionId: collection, objects: [{ producer: 'a-police', object: marked(n, 'red') }, { producer: 'a-police', object: marked(n + 1, 'green') }],
+      }));
+      assert.equal(await settled(a.node, msgId), 'delivered');
+    };
+    await faulty(b, 20);
+    await arrived(b, numberedIndicator(21).id);
+    assert.deepEqual(await received(b, numberedIndicator(20).id), [], 'RED refused by the receiver');
+    const { rows } = await b.node.database.db.query<{ n: number }>("SELECT count(*)::int AS n FROM audit_log WHERE action = 'intelligence.objects.receive' AND outcome = 'refused'");
+    assert.equal(rows[0]!.n, 1);
+    await c.node.database.db.query("DELETE FROM intelligence_subscriptions");
+    await faulty(c, 22);
+    assert.deepEqual(await received(c, numberedIndicator(23).id), [], 'no subscription, nothing stored');
+  });
+
+  test('a refused subscription stores nothing', async () => {
+    const asked = await analystC.post('/api/v1/intelligence/subscriptions', { peer: 'b-police', collectionId: 'wallets' });
+    assert.equal(asked.status, 201, asked.text);
+    const refused = await subscription(analystC, 'refused');
+    assert.equal(refused.peer, 'b-police');
+    assert.equal((await c.node.database.db.query('SELECT 1 FROM wallets')).rows.length, 0);
+  });
+
+  test('a wallet reported in State B is flagged when State A\'s investigator enters it', async () => {
+    assert.equal((await analystB.post('/api/v1/wallets', WALLET)).status, 201);
+    const shared = await b.admin.call('PUT', '/api/v1/intelligence/collections/wallets/sharing', { peers: ['a-police'], amberPeers: [] });
+    assert.equal(shared.status, 200, shared.text);
+    const analystA = await userWith(a.admin, 'ada', ['analyst']);
+    assert.equal((await analystA.post('/api/v1/intelligence/subscriptions', { peer: 'b-police', collectionId: 'wallets' })).status, 201);
+    assert.equal((await analystB.post('/api/v1/wallets', LATER_WALLET)).status, 201, 'added after the subscription: it travels with the add');
+    const investigator = await userWith(a.admin, 'ines', ['investigator']);
+    for (const entry of [WALLET, LATER_WALLET]) {
+      const found = await waitFor(`${entry.address} at A`, async () => {
+        const lookup = await investigator.get(`/api/v1/wallets/lookup?address=${entry.address}`);
+        assert.equal(lookup.status, 200, lookup.text);
+        return lookup.body.matches.length > 0 ? lookup.body.matches : undefined;
+      });
+      assert.deepEqual(found.map((m: { source: string }) => m.source), ['b-police']);
+    }
+  });
+
+  test('bad input on the sharing routes is a problem and changes nothing', async () => {
+    const path = `/api/v1/intelligence/collections/${collection}/sharing`;
+    const before_ = (await a.admin.get(path)).body;
+    const unknown = await analystB.post('/api/v1/intelligence/subscriptions', { peer: 'nobody', collectionId: collection });
+    assert.equal(unknown.status, 400);
+    assert.match(unknown.headers.get('content-type') ?? '', /application\/problem\+json/);
+    const forbidden = await analystB.call('PUT', `/api/v1/intelligence/collections/${collection}/sharing`, { peers: [], amberPeers: [] });
+    assert.equal(forbidden.status, 403);
+    const stray = await a.admin.call('PUT', path, { peers: ['b-police'], amberPeers: ['c-police'] });
+    assert.equal(stray.status, 400);
+    await fc.assert(fc.asyncProperty(
+      fc.record({ peers: fc.array(fc.oneof(fc.string(), fc.constant('b-police'), fc.integer())), amberPeers: fc.oneof(fc.array(fc.string({ minLength: 1 }), { minLength: 1 }), fc.constant(null)) }, { requiredKeys: [] }),
+      async (body) => {
+        const response = await a.admin.call('PUT', path, body);
+        assert.ok(response.status >= 400 && response.status < 500, `${response.status} for ${JSON.stringify(body)}`);
+        assert.match(response.headers.get('content-type') ?? '', /application\/problem\+json/);
+      },
+    ), { numRuns: 40 });
+    assert.deepEqual((await a.admin.get(path)).body, before_);
+    const subscriptions = (await analystB.get('/api/v1/intelligence/subscriptions')).body.items.length;
+    const bad = await analystB.post('/api/v1/intelligence/subscriptions', { peer: 'a-police', collectionId: 'not-a-collection' });
+    assert.equal(bad.status, 400);
+    assert.equal((await analystB.get('/api/v1/intelligence/subscriptions')).body.items.length, subscriptions);
+  });
+});
