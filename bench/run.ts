@@ -8,7 +8,12 @@
  * of the same hops. Then the tamper-evident log (bench/ledger.ts): audit records added by the sequencer per
  * second beside raw SHA-256 of the same leaves, and proofs read and verified. Then the public portal
  * (bench/prevention.ts): reports submitted through the form beside a bare INSERT route, and the
- * weight of every public page. BENCH_ONLY=foundation, federation, requests, ledger or prevention
+ * weight of every public page. Then threat intelligence (bench/intelligence.ts): STIX objects served
+ * per second over TAXII beside the same pages from memory. Then wallets (bench/wallets.ts): lookups
+ * over 1,000,000 addresses through the API beside a bare route, and as bare SQL beside a constant
+ * SELECT. Then the statistics of 1,000,000 requests on the server (bench/statistics.ts) beside a bare
+ * GROUP BY. Then evidence files (bench/evidence.ts): upload and download MB/s through the API beside
+ * a plain file copy. BENCH_ONLY=foundation, federation, requests, ledger, prevention, intelligence, wallets, statistics or evidence
  * runs one part alone. See bench/README.md.
  */
 import { availableParallelism, cpus, loadavg, platform, release as osRelease, totalmem } from 'node:os';
@@ -16,6 +21,10 @@ import { benchFederation, describeDelivery, describeQueueing, federationSettings
 import { benchDraftChecks, benchPreservation, describeRequests, requestsSettings } from './requests.ts';
 import { benchLedger, describeLedger, ledgerSettings } from './ledger.ts';
 import { benchPrevention, describePrevention } from './prevention.ts';
+import { benchIntelligence, describeIntelligence } from './intelligence.ts';
+import { benchWallets, describeWallets } from './wallets.ts';
+import { benchStatistics, describeStatistics, statisticsSettings } from './statistics.ts';
+import { benchEvidence, describeEvidence, evidenceSettings } from './evidence.ts';
 import {
   checkFailures, closeAll, keep, latencyRatio, ms, notes, num, pct, printTable, progress, ratio, release, row, rps, section,
 } from './report.ts';
@@ -26,8 +35,8 @@ import {
 
 const settings = benchSettings();
 const only = process.env.BENCH_ONLY ?? '';
-if (!['', 'foundation', 'federation', 'requests', 'ledger', 'prevention'].includes(only)) {
-  throw new Error('BENCH_ONLY must be "foundation", "federation", "requests", "ledger" or "prevention" (unset: all five)');
+if (!['', 'foundation', 'federation', 'requests', 'ledger', 'prevention', 'intelligence', 'wallets', 'statistics', 'evidence'].includes(only)) {
+  throw new Error('BENCH_ONLY must be "foundation", "federation", "requests", "ledger", "prevention", "intelligence", "wallets", "statistics" or "evidence" (unset: all nine)');
 }
 const parts = {
   foundation: only === '' || only === 'foundation',
@@ -35,6 +44,10 @@ const parts = {
   requests: only === '' || only === 'requests',
   ledger: only === '' || only === 'ledger',
   prevention: only === '' || only === 'prevention',
+  intelligence: only === '' || only === 'intelligence',
+  wallets: only === '' || only === 'wallets',
+  statistics: only === '' || only === 'statistics',
+  evidence: only === '' || only === 'evidence',
 };
 const probe = new ScryptProbe();
 const S = settings.seconds;
@@ -190,6 +203,10 @@ async function main() {
   if (parts.requests) console.log(describeRequests(requestsSettings()));
   if (parts.ledger) console.log(describeLedger(ledgerSettings()));
   if (parts.prevention) console.log(describePrevention(settings));
+  if (parts.intelligence) console.log(describeIntelligence());
+  if (parts.wallets) console.log(describeWallets(settings));
+  if (parts.statistics) console.log(describeStatistics(statisticsSettings()));
+  if (parts.evidence) console.log(describeEvidence(evidenceSettings()));
   console.log(`Parts: ${Object.entries(parts).filter(([, on]) => on).map(([part]) => part).join(', ')} (BENCH_ONLY). Engines: ${engines.join(', ')}${settings.databaseUrl ? '' : ' (set DATABASE_URL to add a PostgreSQL server)'}.`);
   if (loadAtStart > cores / 2) {
     console.log(`Warning: the machine was already busy (load ${num(loadAtStart)} on ${cores} cores): figures will be low and noisy.`);
@@ -205,6 +222,11 @@ async function main() {
     ...(parts.ledger ? [{ engine, part: 'ledger', run: () => benchLedger(engine, settings) }] : []),
     // The pages weigh the same on every engine: weighed once.
     ...(parts.prevention ? [{ engine, part: 'prevention', run: () => benchPrevention(engine, settings, { weighPages: index === 0 }) }] : []),
+    ...(parts.intelligence ? [{ engine, part: 'intelligence', run: () => benchIntelligence(engine, settings) }] : []),
+    ...(parts.wallets ? [{ engine, part: 'wallets', run: () => benchWallets(engine, settings) }] : []),
+    ...(parts.evidence ? [{ engine, part: 'evidence', run: () => benchEvidence(engine, settings) }] : []),
+    // On the server only, once, after the last engine; without DATABASE_URL it notes that it was skipped.
+    ...(parts.statistics && index === engines.length - 1 ? [{ engine: 'postgres', part: 'statistics', run: () => benchStatistics(settings) }] : []),
   ]);
   for (const { engine, part, run } of runs) {
     if (interrupted) break;
