@@ -10,7 +10,7 @@ import { v5 as uuidV5 } from 'uuid';
 import { recordAudit } from '../audit/record.ts';
 import type { Role } from '../identity/roles.ts';
 import type { Database, Queryable } from '../platform/db/database.ts';
-import { HttpProblem, notFound, problemResponses } from '../platform/http/problem.ts';
+import { HttpProblem, conflict, notFound, problemResponses } from '../platform/http/problem.ts';
 import type { HttpServer } from '../platform/http/server.ts';
 import { StringEnum } from '../platform/schema.ts';
 import { collectionFor } from './collections.ts';
@@ -26,6 +26,23 @@ const SHAREABLE: Readonly<Record<string, string>> = { url: 'url:value', email: '
 
 /** Names the objects of one report on one node: made again, they are the same objects (a new version at most). */
 const NAMESPACE = '7d0b3c84-5f4e-4d0c-9a8e-1c2d3e4f5a6b';
+
+/**
+ * A website as an indicator: without its query, fragment and credentials, where phishing links carry
+ * the victim's address or a token that opens their account.
+ */
+function withoutPersonalParts(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.search = '';
+    parsed.hash = '';
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.href;
+  } catch {
+    return url.replace(/[?#].*$/, '');
+  }
+}
 
 interface ReportRow {
   reference: string;
@@ -44,7 +61,12 @@ export async function reportAsStix(db: Queryable, nodeId: string, reference: str
   const at = report.submitted_at.toISOString();
   const common = { spec_version: '2.1', created: at, modified: at, object_marking_refs: [TLP_ID[marking]] };
   const idFor = (type: string, name: string) => `${type}--${uuidV5(`${nodeId}/${reference}/${name}`, NAMESPACE)}`;
-  const indicators = identifiers.map(({ kind, value }) => ({
+  // Two links to the same page with different queries are one indicator.
+  const shared = [...new Map(identifiers.map(({ kind, value }) => {
+    const kept = kind === 'url' ? withoutPersonalParts(value) : value;
+    return [`${kind}:${kept}`, { kind, value: kept }] as const;
+  })).values()];
+  const indicators = shared.map(({ kind, value }) => ({
     type: 'indicator', id: idFor('indicator', `${kind}:${value}`), ...common,
     name: `${kind} named in a report of ${report.incident_type}`,
     indicator_types: ['malicious-activity'],
@@ -77,7 +99,15 @@ export function reportStixRoutes(app: HttpServer, db: Database, nodeId: string):
     if (!collection) throw notFound(`collection ${request.body.collectionId}`);
     if (!collection.canWrite) throw new HttpProblem(403, 'forbidden', `your roles may not write to the collection ${collection.title}`);
     const result = await db.transaction(async (tx) => {
-      const objects = await reportAsStix(tx, nodeId, request.params.reference, request.body.tlp ?? 'amber');
+      const marking = request.body.tlp ?? 'amber';
+      const objects = await reportAsStix(tx, nodeId, request.params.reference, marking);
+      // The objects of a report are always the same ones: made again under another marking, they would be
+      // taken for the versions already there, and the analyst would believe the new marking applied.
+      const { rows: marked } = await tx.query<{ tlp: string | null }>(
+        'SELECT DISTINCT tlp FROM stix_objects WHERE collection_id = $1 AND id = ANY($2::text[]) AND latest', [collection.id, objects.map((object) => object.id)],
+      );
+      const other = marked.find((row) => row.tlp !== marking);
+      if (other) throw conflict(`this report is already in the collection marked TLP:${(other.tlp ?? 'none').toUpperCase()}; a marking once shared is not changed`);
       const versions = await addVersions(tx, collection.id, objects, { node: nodeId, userId: principal.userId });
       const added = versions.filter((version) => version.added).length;
       await recordAudit(tx, {

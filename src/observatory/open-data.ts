@@ -1,6 +1,6 @@
 /**
  * The part of the observatory anyone may take away, as JSON and CSV: reports and businesses hit by
- * type and month, and the intelligence objects marked TLP:CLEAR or TLP:GREEN. Small counts of
+ * type and month, and the intelligence objects marked TLP:CLEAR (GREEN is for a community, not the public). Small counts of
  * people are not published: a "1" in a small place and month can point at a victim.
  */
 import type { Database } from '../platform/db/database.ts';

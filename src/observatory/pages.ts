@@ -56,30 +56,43 @@ function portalLabel({ t }: PublicContext, key: string, value: string): string {
   return (portalMessages.keys as readonly string[]).includes(key) ? t(key as PortalKey) : value;
 }
 
-/** Sums of counts by a key, largest first, ties in the key's order. */
-function totals(counts: readonly MonthlyCount[], key: (count: MonthlyCount) => string): [string, number][] {
-  const sums = new Map<string, number>();
-  for (const count of counts) sums.set(key(count), (sums.get(key(count)) ?? 0) + count.count);
-  return [...sums].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+/** A line of a table: a sum, and whether cells too small to publish were left out of it. */
+interface Total {
+  label: string;
+  count: number;
+  partial: boolean;
 }
 
-/** A count of people as the public may read it. */
-const publicFigure = ({ t, number }: ObservatoryContext, count: number) =>
-  (publishable(count) === null ? t('fewer', { count: number(SMALLEST_PUBLISHED) }) : number(count));
-
 /**
- * A chart of one series, then the same figures in a table. `hidden`: counts too small for the public,
- * left out of the chart (a bar would show them) and written in words in the table.
+ * Sums of counts by a key, largest first, ties in the key's order. `withheld` cells are left out
+ * of the sums, which say so: a total that included them would give them away by subtraction from
+ * the figures published cell by cell.
  */
-function figureSection(context: ObservatoryContext, id: string, title: string, description: string, head: string, rows: [string, number][], show: (count: number) => string, hidden = (_count: number) => false): SafeHtml {
+function totals(counts: readonly MonthlyCount[], key: (count: MonthlyCount) => string, withheld = (_count: number) => false): Total[] {
+  const sums = new Map<string, Total>();
+  for (const count of counts) {
+    const total = sums.get(key(count)) ?? { label: key(count), count: 0, partial: false };
+    if (withheld(count.count)) total.partial = true;
+    else total.count += count.count;
+    sums.set(total.label, total);
+  }
+  return [...sums.values()].sort((a, b) => b.count - a.count || a.label.localeCompare(b.label));
+}
+
+/** A total as read: a number, "at least" a number when cells were left out of it, or "too few" when all were. */
+const figure = ({ t, number }: ObservatoryContext, total: Total) =>
+  (!total.partial ? number(total.count) : total.count === 0 ? t('withheld') : t('atLeast', { count: number(total.count) }));
+
+/** A chart of one series, then the same figures in a table; a total that leaves cells out is not drawn (its bar would be too short). */
+function figureSection(context: ObservatoryContext, id: string, title: string, description: string, head: string, rows: readonly Total[]): SafeHtml {
   const { t, locale } = context;
-  const drawn = rows.filter(([, count]) => !hidden(count));
+  const drawn = rows.filter((row) => !row.partial);
   return html`<section aria-labelledby="${id}-heading">
 <h2 id="${id}-heading">${title}</h2>
-${drawn.length ? barChart({ id, title, description, series: [t('column.count')], bars: drawn.map(([label, count]) => ({ label, values: [count] })), rtl: direction(locale) === 'rtl', format: context.number }) : ''}
+${drawn.length ? barChart({ id, title, description, series: [t('column.count')], bars: drawn.map((row) => ({ label: row.label, values: [row.count] })), rtl: direction(locale) === 'rtl', format: context.number }) : ''}
 <div class="wide"><table><caption>${title}</caption>
 <thead><tr><th scope="col">${head}</th><th scope="col">${t('column.count')}</th></tr></thead>
-<tbody>${rows.map(([label, count]) => html`<tr><th scope="row">${label}</th><td>${show(count)}</td></tr>`)}</tbody>
+<tbody>${rows.map((row) => html`<tr><th scope="row">${row.label}</th><td>${figure(context, row)}</td></tr>`)}</tbody>
 </table></div>
 </section>`;
 }
@@ -95,8 +108,8 @@ ${problem ? html`<p class="error" id="months-error" role="alert">${t('error.mont
 }
 
 /** The months of the period with their totals, every month listed, none missing. */
-const monthRows = (context: ObservatoryContext, period: Period, counts: readonly MonthlyCount[]): [string, number][] =>
-  period.months.map((month) => [context.month(month), counts.filter((count) => count.month === month).reduce((sum, count) => sum + count.count, 0)]);
+const monthRows = (context: ObservatoryContext, period: Period, counts: readonly MonthlyCount[], withheld?: (count: number) => boolean): Total[] =>
+  period.months.map((month) => totals(counts.filter((count) => count.month === month), () => context.month(month), withheld)[0] ?? { label: context.month(month), count: 0, partial: false });
 
 interface PublicFigures {
   reports: MonthlyCount[];
@@ -108,19 +121,18 @@ function publicObservatoryPage(request: FastifyRequest, months: number, figures:
   const context = observatoryContext(portal.locale);
   const { t } = context;
   const tooSmall = (count: number) => publishable(count) === null;
-  const show = (count: number) => publicFigure(context, count);
   const body = figures === undefined ? '' : html`
 ${figures.reports.length === 0 ? html`<p>${t('reports.none')}</p>` : html`
-<p>${t('suppressed', { smallest: context.number(SMALLEST_PUBLISHED - 1), count: context.number(SMALLEST_PUBLISHED) })}</p>
-${figureSection(context, 'by-type', t('reports.byType'), t('reports.byType.description'), t('column.type'), totals(figures.reports, (count) => portalLabel(portal, `type.${count.category}`, count.category)), show, tooSmall)}
-${figureSection(context, 'by-month', t('reports.byMonth'), t('reports.byMonth.description'), t('column.month'), monthRows(context, period, figures.reports), show, tooSmall)}`}
+<p>${t('suppressed', { smallest: context.number(SMALLEST_PUBLISHED - 1) })}</p>
+${figureSection(context, 'by-type', t('reports.byType'), t('reports.byType.description'), t('column.type'), totals(figures.reports, (count) => portalLabel(portal, `type.${count.category}`, count.category), tooSmall))}
+${figureSection(context, 'by-month', t('reports.byMonth'), t('reports.byMonth.description'), t('column.month'), monthRows(context, period, figures.reports, tooSmall))}`}
 <section aria-labelledby="businesses-heading">
 <h2 id="businesses-heading">${t('businesses')}</h2>
 ${figures.businesses.length === 0 ? html`<p>${t('businesses.none')}</p>` : html`<p>${t('businesses.intro')} <a href="${SURVEY_PAGE}">${portal.t('help.survey.link')}</a></p>
 <div class="wide"><table><caption>${t('businesses')}</caption>
 <thead><tr><th scope="col">${t('column.type')}</th><th scope="col">${t('column.count')}</th></tr></thead>
-<tbody>${totals(figures.businesses, (count) => count.category).map(([incident, count]) =>
-  html`<tr><th scope="row">${portalLabel(portal, `survey.incidents.${incident}`, incident)}</th><td>${show(count)}</td></tr>`)}</tbody>
+<tbody>${totals(figures.businesses, (count) => count.category, tooSmall).map((total) =>
+  html`<tr><th scope="row">${portalLabel(portal, `survey.incidents.${total.label}`, total.label)}</th><td>${figure(context, total)}</td></tr>`)}</tbody>
 </table></div>`}
 </section>
 <section aria-labelledby="data-heading">
@@ -174,14 +186,14 @@ ${figures.shared.length === 0 ? html`<p>${t('shared.none')}</p>` : html`<div cla
 <td>${when.format(item.first)}</td><td>${when.format(item.last)}</td></tr>`)}</tbody>
 </table></div>`}
 </section>
-${figures.reports.length === 0 ? html`<p>${t('reports.none')}</p>` : figureSection(context, 'by-type', t('reports.byType'), t('reports.byType.description'), t('column.type'), totals(figures.reports, (count) => typeName(count.category)), number)}
+${figures.reports.length === 0 ? html`<p>${t('reports.none')}</p>` : figureSection(context, 'by-type', t('reports.byType'), t('reports.byType.description'), t('column.type'), totals(figures.reports, (count) => typeName(count.category)))}
 ${figures.indicators.length === 0 ? html`<p>${t('indicators.none')}</p>` : html`
-${figureSection(context, 'indicators', t('indicators'), t('indicators.description'), t('column.stixType'), totals(figures.indicators, (count) => count.category), number)}
+${figureSection(context, 'indicators', t('indicators'), t('indicators.description'), t('column.stixType'), totals(figures.indicators, (count) => count.category))}
 <div class="wide"><table><caption>${t('indicators')}</caption>
 <thead><tr><th scope="col">${t('column.stixType')}</th><th scope="col">${t('column.state')}</th><th scope="col">${t('column.count')}</th></tr></thead>
-<tbody>${totals(figures.indicators, (count) => `${count.category}\u0000${count.state ?? ''}`).map(([key, count]) => {
-    const [type, state] = key.split('\u0000');
-    return html`<tr><th scope="row">${type}</th><td>${stateName(requests.locale, state || undefined)}</td><td>${number(count)}</td></tr>`;
+<tbody>${totals(figures.indicators, (count) => `${count.category}\u0000${count.state ?? ''}`).map((total) => {
+    const [type, state] = total.label.split('\u0000');
+    return html`<tr><th scope="row">${type}</th><td>${stateName(requests.locale, state || undefined)}</td><td>${number(total.count)}</td></tr>`;
   })}</tbody>
 </table></div>`}
 <section aria-labelledby="requests-heading">

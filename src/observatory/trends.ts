@@ -63,15 +63,16 @@ export async function surveyCounts(db: Queryable, period: Period): Promise<Month
 
 /**
  * Intelligence objects first added in each month, by STIX type and the State of the node that
- * produced them (this node's own State for its own). `shareable`: only TLP:CLEAR and TLP:GREEN.
+ * produced them (this node's own State for its own). `shareable`: only those whose every version is
+ * marked TLP:CLEAR, the one marking meant for the public (an unmarked version counts as AMBER).
  */
 export async function indicatorCounts(db: Queryable, period: Period, ownState: string, shareable: boolean): Promise<MonthlyCount[]> {
   const { rows } = await db.query<{ month: string; category: string; state: string; count: string }>(
     `SELECT to_char(first_added AT TIME ZONE 'UTC', 'YYYY-MM') AS month, type AS category, coalesce(p.state, $3) AS state, count(*) AS count
-       FROM (SELECT id, type, producer_node, min(date_added) AS first_added, bool_and(tlp IN ('clear', 'green')) AS shareable
+       FROM (SELECT id, type, producer_node, min(date_added) AS first_added, bool_and(coalesce(tlp, 'amber') = 'clear') AS shareable
                FROM stix_objects GROUP BY id, type, producer_node) AS objects
        LEFT JOIN peers p ON p.node_id = objects.producer_node
-      WHERE first_added >= $1 AND first_added < $2 AND (NOT $4 OR coalesce(objects.shareable, false))
+      WHERE first_added >= $1 AND first_added < $2 AND (NOT $4 OR objects.shareable)
       GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
     [...bounds(period), ownState, shareable],
   );

@@ -20,7 +20,7 @@ describe('a public report made into intelligence, with nothing that could name a
       type: 'crypto-scam',
       whatHappened: 'Maria Lopez, my neighbour, told me about a platform; I sent it my savings.',
       identifiers: [
-        { kind: 'url', value: 'https://quick-gains.example/invest' }, { kind: 'email', value: 'support@quick-gains.example' },
+        { kind: 'url', value: 'https://quick-gains.example/invest?ref=jane@home.example#top' }, { kind: 'email', value: 'support@quick-gains.example' },
         { kind: 'wallet', value: 'bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq' }, { kind: 'phone', value: '+44 7400 123456' },
         { kind: 'iban', value: 'FR76 3000 6000 0112 3456 7890 189' },
       ],
@@ -50,6 +50,9 @@ describe('a public report made into intelligence, with nothing that could name a
 
     const again = await make(analyst, { collectionId });
     assert.equal(again.body.added, 0, 'made again, the same objects: nothing new');
+    const remarked = await make(analyst, { collectionId, tlp: 'green' });
+    assert.equal(remarked.status, 409, 'another marking for objects already shared is refused, not silently ignored');
+    assert.match(remarked.body.detail, /TLP:AMBER/);
     const { rows } = await node.database.db.query("SELECT details FROM audit_log WHERE action = 'intelligence.report.stix'");
     assert.equal(rows.length, 2);
   });

@@ -104,6 +104,36 @@ describe('intelligence shared across the federation, markings kept', () => {
     assert.equal((await received(b, id)).length, 2);
   });
 
+  test('a RED part keeps the whole object home, an unknown marking counts as AMBER, a peer\'s AMBER is not passed on, nor objects claimed to be the receiver\'s', async () => {
+    const informant = marked(30, 'green', { description: 'From an informant.', granular_markings: [{ marking_ref: TLP_ID.red, selectors: ['description'] }] });
+    const statement = marked(31, 'green', { object_marking_refs: [TLP_ID.green, 'marking-definition--00000000-0000-4000-8000-0000000000aa'] });
+    await post(informant, statement, marked(32, 'green'));
+    await arrived(c, numberedIndicator(32).id);
+    await arrived(b, numberedIndicator(31).id);
+    assert.deepEqual(await received(b, numberedIndicator(30).id), [], 'a RED part keeps the whole at home, even from the peer named for amber');
+    assert.deepEqual(await received(c, numberedIndicator(31).id), [], 'an unknown marking is AMBER at least: not to C');
+
+    // B shares what it received from A with C, naming C for amber: A's GREEN goes on, A's AMBER does not.
+    const local = (await subscription(analystB, 'active')).localCollection;
+    assert.equal((await b.admin.call('PUT', `/api/v1/intelligence/collections/${local}/sharing`, { peers: ['c-police'], amberPeers: ['c-police'] })).status, 200);
+    assert.equal((await analystC.post('/api/v1/intelligence/subscriptions', { peer: 'b-police', collectionId: local })).status, 201);
+    const viaB = async () => (await c.node.database.db.query<{ id: string; producer_node: string }>(
+      "SELECT id, producer_node FROM stix_objects WHERE received_from = 'b-police' ORDER BY id",
+    )).rows;
+    await waitFor('A\'s GREEN through B', async () => ((await viaB()).some((row) => row.id === numberedIndicator(32).id) ? true : undefined));
+    const relayed = await viaB();
+    assert.ok(relayed.every((row) => row.producer_node === 'a-police'), 'the producer is kept');
+    for (const n of [5, 6, 31]) assert.ok(!relayed.some((row) => row.id === numberedIndicator(n).id), `A's AMBER ${n} is not passed on by B`);
+
+    // A sends B an object said to be B's own: B would share it on as its own report.
+    const msgId = await a.node.database.db.transaction((tx) => a.node.federation.send(tx, 'b-police', 'intelligence.objects', {
+      collectionId: collection, objects: [{ producer: 'b-police', object: marked(33, 'green') }, { producer: 'a-police', object: marked(34, 'green') }],
+    }));
+    assert.equal(await settled(a.node, msgId), 'delivered');
+    await arrived(b, numberedIndicator(34).id);
+    assert.deepEqual(await received(b, numberedIndicator(33).id), [], 'an object claimed to be B\'s own is refused');
+  });
+
   test('the receiver refuses RED even from a faulty sender, and anything from a peer it did not subscribe to', async () => {
     const faulty = async (to: Party, n: number) => {
       const msgId = await a.node.database.db.transaction((tx) => a.node.federation.send(tx, to.node.config.nodeId, 'intelligence.objects', {
@@ -111,11 +141,12 @@ describe('intelligence shared across the federation, markings kept', () => {
       }));
       assert.equal(await settled(a.node, msgId), 'delivered');
     };
+    const refusals = async () => (await b.node.database.db.query<{ n: number }>("SELECT count(*)::int AS n FROM audit_log WHERE action = 'intelligence.objects.receive' AND outcome = 'refused'")).rows[0]!.n;
+    const before_ = await refusals();
     await faulty(b, 20);
     await arrived(b, numberedIndicator(21).id);
     assert.deepEqual(await received(b, numberedIndicator(20).id), [], 'RED refused by the receiver');
-    const { rows } = await b.node.database.db.query<{ n: number }>("SELECT count(*)::int AS n FROM audit_log WHERE action = 'intelligence.objects.receive' AND outcome = 'refused'");
-    assert.equal(rows[0]!.n, 1);
+    assert.equal(await refusals(), before_ + 1);
     await c.node.database.db.query("DELETE FROM intelligence_subscriptions");
     await faulty(c, 22);
     assert.deepEqual(await received(c, numberedIndicator(23).id), [], 'no subscription, nothing stored');

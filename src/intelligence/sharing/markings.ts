@@ -1,15 +1,21 @@
 /** What TLP 2.0 lets leave this node, checked by the sender and again by the receiver. */
-import { type TlpLevel, tlpOf } from '../stix/tlp.ts';
+import { TLP_LEVELS, TLP_MARKINGS, markingRefs, tlpOf } from '../stix/tlp.ts';
+
+const AMBER = TLP_LEVELS.indexOf('amber');
 
 /**
  * Whether an object may go to a peer. RED never leaves the node; AMBER and AMBER+STRICT go only to
- * the peers the administrator named for amber. An object without a TLP marking is treated as AMBER:
- * its producer said nothing about who may see it, so it goes no further than the peers named for amber.
+ * the peers the administrator named for amber, and only when this node produced the object: a
+ * peer's AMBER was given to this node, not to the peers it trusts. An object without a TLP marking,
+ * or naming a marking this node does not know (a locally made TLP definition, a statement), is
+ * handled as AMBER at least: nobody said it may go further.
  */
-export function mayShare(object: Record<string, unknown>, namedForAmber: boolean): boolean {
-  const level: TlpLevel = tlpOf(object) ?? 'amber';
-  if (level === 'red') return false;
-  return namedForAmber || (level !== 'amber' && level !== 'amber+strict');
+export function mayShare(object: Record<string, unknown>, namedForAmber: boolean, producedHere: boolean): boolean {
+  const known = tlpOf(object);
+  const unknownMarking = markingRefs(object).some((ref) => !(ref in TLP_MARKINGS));
+  const level = Math.max(known === null ? AMBER : TLP_LEVELS.indexOf(known), unknownMarking ? AMBER : -1);
+  if (TLP_LEVELS[level] === 'red') return false;
+  return level < AMBER || (namedForAmber && producedHere);
 }
 
 /** What a receiver refuses whatever the sender thought: RED must never have left its producer. */

@@ -95,7 +95,8 @@ export class IntelligenceSharing implements SharingHooks {
 
   /** Queues to one subscriber what its marking allows, in batches. */
   private async sendObjects(tx: Queryable, peer: string, namedForAmber: boolean, collectionId: string, objects: readonly ProducedObject[]): Promise<void> {
-    const allowed = objects.filter(({ object }) => mayShare(object, namedForAmber));
+    const self = this.federation.config.nodeId;
+    const allowed = objects.filter(({ object, producer }) => mayShare(object, namedForAmber, producer === self));
     for (const batch of batches(allowed, BATCH)) await this.federation.send(tx, peer, OBJECTS, { collectionId, objects: batch });
   }
 
@@ -152,8 +153,9 @@ export class IntelligenceSharing implements SharingHooks {
     const byProducer = new Map<string, StixObject[]>();
     let refused = 0;
     for (const { producer, object } of objects) {
-      // Checked again here: a faulty or compromised sender must not make this node hold RED it was never given.
-      if (mustRefuse(object) || validateStixObject(object).length > 0) {
+      // Checked again here: a faulty or compromised sender must not make this node hold RED it was never
+      // given, nor pass off objects as this node's own (they would be shared on as such).
+      if (mustRefuse(object) || producer === this.federation.config.nodeId || validateStixObject(object).length > 0) {
         refused += 1;
         continue;
       }
@@ -177,7 +179,8 @@ export class IntelligenceSharing implements SharingHooks {
     for (const entry of entries) {
       // Checked as if entered here: an address whose checksum fails is refused whoever sent it.
       const checked = checkNewWallet({ ...entry, network: entry.network ?? undefined, amount: entry.amount ?? undefined, firstSeen: entry.firstSeen ?? undefined, lastSeen: entry.lastSeen ?? undefined });
-      if ('problems' in checked) refused += 1;
+      // An entry said to come from this node would be shared on as this node's own report.
+      if ('problems' in checked || entry.source === this.federation.config.nodeId) refused += 1;
       else if (await insertWallet(tx, entry.source, from, checked.entry)) added += 1;
     }
     await recordAudit(tx, {

@@ -26,15 +26,21 @@ export const TLP_ID: Readonly<Record<TlpLevel, string>> = {
   red: 'marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1',
 };
 
+/** Every marking an object names: on the whole of it, and on parts of it (granular markings). */
+export function markingRefs(object: Record<string, unknown>): string[] {
+  const whole = Array.isArray(object.object_marking_refs) ? object.object_marking_refs : [];
+  const parts = Array.isArray(object.granular_markings) ? object.granular_markings.map((marking) => (marking as { marking_ref?: unknown })?.marking_ref) : [];
+  return [...whole, ...parts].filter((ref): ref is string => typeof ref === 'string');
+}
+
 /**
- * The most restrictive TLP level among an object's markings, or null when it has none: an object
- * marked both GREEN and RED must be handled as RED.
+ * The most restrictive TLP level among an object's markings, whole or granular, or null when it has
+ * none: an object marked GREEN with a RED description is shared whole or not at all, so it is RED.
  */
 export function tlpOf(object: Record<string, unknown>): TlpLevel | null {
-  const refs = Array.isArray(object.object_marking_refs) ? object.object_marking_refs : [];
   let strongest = -1;
-  for (const ref of refs) {
-    const level = typeof ref === 'string' ? TLP_MARKINGS[ref] : undefined;
+  for (const ref of markingRefs(object)) {
+    const level = TLP_MARKINGS[ref];
     if (level) strongest = Math.max(strongest, TLP_LEVELS.indexOf(level));
   }
   return strongest < 0 ? null : TLP_LEVELS[strongest]!;
