@@ -409,8 +409,14 @@ export function preventionPages(app: HttpServer, db: Database, limiter: Submissi
           reply.code(400);
           return statusPage(context, view, credentials, { issues: [fileIssue(files.refused)], addition });
         }
+        // Files fill the node's store: adding them counts against the same limit as sending reports.
+        if (files.files.length > 0 && !maySubmit(limiter, request, reply)) {
+          reply.code(429);
+          return statusPage(context, view, credentials, { error: 'error.busy', addition });
+        }
         try {
           const added = await withSealed(files.files, (sealed) => addToReport(db, credentials, addition, request.id, sealed));
+          if (files.files.length > 0) limiter.record(request.ip);
           return statusPage(context, added, credentials, { notice: 'status.added' });
         } catch (error) {
           const refused = error instanceof InvalidInput ? { issues: error.issues, addition } : isProblem(error, 409) ? { error: 'error.finished' as const } : undefined;

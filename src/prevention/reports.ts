@@ -196,7 +196,7 @@ export function addToReport(db: Database, credentials: Credentials, text: string
   });
 }
 
-/** The reporter takes the report back: it is no longer acted on, and their contact details are erased. */
+/** The reporter takes the report back: it is no longer acted on, and their contact details and files are erased. */
 export function withdrawReport(db: Database, credentials: Credentials, requestId: string): Promise<ReporterView> {
   return asReporter(db, credentials, requestId, 'prevention.report.withdraw', async (tx, report) => {
     if (report.status !== 'withdrawn') {
@@ -205,6 +205,8 @@ export function withdrawReport(db: Database, credentials: Credentials, requestId
         [report.id],
       );
       await tx.query("INSERT INTO report_entries (report_id, author, status) VALUES ($1, 'reporter', 'withdrawn')", [report.id]);
+      // Screenshots show their writer as much as contact details do; with their rows go the keys that open the stored copies.
+      await tx.query('DELETE FROM report_attachments WHERE report_id = $1', [report.id]);
     }
     return reporterView(tx, { ...report, status: 'withdrawn' });
   });

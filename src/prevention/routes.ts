@@ -132,7 +132,7 @@ export function preventionRoutes(app: HttpServer, db: Database, limiter: Submiss
 
   app.post('/api/v1/prevention/my-report/withdrawal', {
     config: { access: PUBLIC },
-    schema: { tags, summary: 'The reporter withdraws their report; their contact details are erased', body: Type.Object(Credentials, { additionalProperties: false }), response: { 200: ReporterViewSchema, ...problemResponses } },
+    schema: { tags, summary: 'The reporter withdraws their report; their contact details and files are erased', body: Type.Object(Credentials, { additionalProperties: false }), response: { 200: ReporterViewSchema, ...problemResponses } },
   }, async (request) => reporterJson(await withdrawReport(db, request.body, request.id)));
 
   app.get('/api/v1/prevention/reports', {

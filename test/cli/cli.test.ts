@@ -89,6 +89,10 @@ describe('the entraide command', () => {
       const file = join(store.dir, '..', `entraide-backup-${process.pid}.jsonl.gz`);
       try {
         await entraide(['user', 'add', '-u', 'olga', '-r', 'prosecutor'], store.env);
+        // A report: a trigger counts it for the observatory, and the restore must not count it twice.
+        const db = await store.open();
+        await db.query("INSERT INTO reports (reference, access_digest, incident_type, severity, locale, what_happened) VALUES ('ENT-TEST-0001-X', '\\x00', 'phishing', 'low', 'en', 'A test.')");
+        await db.close();
         const before_ = await dataOf(store.open);
         assert.ok(before_.users!.length >= 2 && before_.audit_log!.length >= 2);
         const saved = await entraide(['backup', file], store.env);

@@ -166,6 +166,11 @@ describe('drafts, files and case links on the public portal, through the pages a
     assert.ok(!seen.text.includes(caseReference), 'the reporter never sees the case');
     const provider = await userWith(await new Api(node.url).login(ADMIN.username, ADMIN.password), 'pat', ['provider_responder']);
     assert.equal((await provider.post(`/api/v1/prevention/reports/${reference}/cases`, { case: caseReference })).status, 403);
+
+    // Withdrawn, the report keeps no file: screenshots show their writer as much as contact details do.
+    const withdrawn = await anyone().post('/api/v1/prevention/my-report/withdrawal', { reference, accessCode });
+    assert.equal(withdrawn.status, 200, withdrawn.text);
+    assert.deepEqual((await investigator.get(`/api/v1/prevention/reports/${reference}`)).body.files, []);
   });
 
   test('random multipart posts with a file that is none of the kinds taken: never a server error, never stored', async () => {

@@ -51,6 +51,10 @@ CREATE TABLE taxii_status (
   failures      jsonb NOT NULL
 );
 
+-- Filled here, replaced by what a backup holds on restore (src/platform/db/backup.ts).
+COMMENT ON TABLE taxii_collections IS 'entraide:seeded';
+COMMENT ON TABLE collection_permissions IS 'entraide:seeded';
+
 -- Each node starts with one collection for indicators, written by its analysts and read by its investigators.
 WITH shared AS (
   INSERT INTO taxii_collections (title, description)

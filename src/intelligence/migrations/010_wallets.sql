@@ -43,6 +43,7 @@ CREATE TABLE wallet_case_links (
 
 -- Found, not chosen: a report, case or request naming an address of the database, whichever came first.
 CREATE TABLE wallet_matches (
+  id         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   wallet_id  uuid NOT NULL REFERENCES wallets (id),
   report_id  uuid REFERENCES reports (id) ON DELETE CASCADE,
   case_id    uuid REFERENCES cases (id),

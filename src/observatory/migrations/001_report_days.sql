@@ -10,6 +10,8 @@ CREATE TABLE observatory_report_days (
 
 CREATE FUNCTION observatory_count_report() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  -- A restore brings the counts with the reports (src/platform/db/backup.ts).
+  IF current_setting('entraide.restoring', true) = 'on' THEN RETURN NULL; END IF;
   INSERT INTO observatory_report_days (day, incident_type, reports)
   VALUES ((NEW.submitted_at AT TIME ZONE 'UTC')::date, NEW.incident_type, 1)
   ON CONFLICT (day, incident_type) DO UPDATE SET reports = observatory_report_days.reports + 1;

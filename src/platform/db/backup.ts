@@ -103,12 +103,17 @@ export async function backup(db: Database, file: string): Promise<{ rows: number
   }
 }
 
+/** Set for the transaction of a restore; a trigger that derives data checks `current_setting('entraide.restoring', true)`. */
+export const RESTORING = 'entraide.restoring';
+
 /**
  * Restores a backup into a migrated database that holds no data yet (reference tables that the
  * migrations filled are replaced), in one transaction: a truncated or corrupt file restores nothing.
  */
 export async function restore(db: Database, file: string): Promise<{ rows: number }> {
   return db.transaction(async (tx) => {
+    // Triggers that derive data from rows (counts, facts) leave restored rows alone: the backup holds what they derived.
+    await tx.query(`SELECT set_config('${RESTORING}', 'on', true)`);
     const tables = await tablesInDependencyOrder(tx);
     // What migrations filled (a table commented `entraide:seeded`) gives way to what the backup holds.
     const seeded = await seededTables(tx);

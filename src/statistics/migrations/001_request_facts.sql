@@ -26,6 +26,8 @@ CREATE TABLE statistics_opening_steps (
 
 CREATE FUNCTION statistics_note_step() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  -- A restore brings the facts with the requests (src/platform/db/backup.ts).
+  IF current_setting('entraide.restoring', true) = 'on' THEN RETURN NULL; END IF;
   UPDATE requests r
      SET sent_at = coalesce(r.sent_at, (SELECT NEW.at FROM statistics_opening_steps o WHERE o.kind = r.kind AND o.action = NEW.action)),
          last_step_at = NEW.at, last_step_from = NEW.from_state,
