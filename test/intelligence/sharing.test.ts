@@ -176,6 +176,28 @@ describe('intelligence shared across the federation, markings kept', () => {
       });
       assert.deepEqual(found.map((m: { source: string }) => m.source), ['b-police']);
     }
+    // Exported by A as TLP:CLEAR, what B reported keeps TLP:GREEN: B shared it with a community, not the public.
+    const exported = await investigator.get('/api/v1/wallets/stix?tlp=clear');
+    assert.equal(exported.status, 200, exported.text);
+    const fromB = exported.body.objects.filter((object: { x_entraide_source: string }) => object.x_entraide_source === 'b-police');
+    assert.equal(fromB.length, 2);
+    assert.ok(fromB.every((object: { object_marking_refs: string[] }) => object.object_marking_refs[0] === TLP_ID.green));
+  });
+
+  test('a peer left out of a collection\'s sharing is told, and its subscription ends', async () => {
+    const subscriptionOfC = async () => ((await analystC.get('/api/v1/intelligence/subscriptions')).body.items as { peer: string; collectionId: string; state: string; reason: string | null }[])
+      .find((item) => item.peer === 'a-police' && item.collectionId === collection);
+    assert.equal((await analystC.post('/api/v1/intelligence/subscriptions', { peer: 'a-police', collectionId: collection })).status, 201);
+    await waitFor('C subscribed', async () => ((await subscriptionOfC())?.state === 'active' ? true : undefined));
+    const set = await a.admin.call('PUT', `/api/v1/intelligence/collections/${collection}/sharing`, { peers: ['b-police'], amberPeers: ['b-police'] });
+    assert.equal(set.status, 200, set.text);
+    const ended = await waitFor('C told', async () => {
+      const subscription = await subscriptionOfC();
+      return subscription?.state === 'refused' ? subscription : undefined;
+    });
+    assert.equal(ended.reason, 'no longer shared with your node');
+    const { rows } = await a.node.database.db.query("SELECT subject_id FROM audit_log WHERE action = 'intelligence.subscriber.remove'");
+    assert.deepEqual(rows.map((row) => row.subject_id), ['c-police']);
   });
 
   test('bad input on the sharing routes is a problem and changes nothing', async () => {

@@ -12,7 +12,7 @@ import type { Database, Queryable } from '../../platform/db/database.ts';
 import { HttpProblem, conflict, notFound, problemResponses } from '../../platform/http/problem.ts';
 import type { HttpServer } from '../../platform/http/server.ts';
 import { Nullable, StringEnum, Timestamp } from '../../platform/schema.ts';
-import { ScopeSchema, SUBSCRIBE, UNSUBSCRIBE, WALLET_SCOPE } from './messages.ts';
+import { REFUSED, ScopeSchema, SUBSCRIBE, UNSUBSCRIBE, WALLET_SCOPE } from './messages.ts';
 import { SHARING_PURPOSE } from './service.ts';
 
 const tags = ['intelligence'];
@@ -117,11 +117,17 @@ export function sharingRoutes(app: HttpServer, db: Database, federation: Federat
     const { peers, amberPeers } = request.body;
     const stray = amberPeers.filter((peer) => !peers.includes(peer));
     if (stray.length > 0) throw new HttpProblem(400, 'bad-request', `peers named for amber must also be allowed to subscribe: ${stray.join(', ')}`);
-    return db.transaction(async (tx) => {
+    const set = await db.transaction(async (tx) => {
       if (scope !== WALLET_SCOPE && (await tx.query('SELECT 1 FROM taxii_collections WHERE id = $1', [scope])).rows.length === 0) throw notFound(`collection ${scope}`);
       const { rows } = await tx.query<{ node_id: string }>('SELECT node_id FROM peers WHERE node_id = ANY($1::text[])', [peers]);
       const unknown = peers.filter((peer) => !rows.some((row) => row.node_id === peer));
       if (unknown.length > 0) throw new HttpProblem(400, 'unknown-peer', `not peers of this node: ${unknown.join(', ')}`);
+      // A subscriber left out is told, so that its side does not wait for what will no longer come.
+      const { rows: dropped } = await tx.query<{ peer: string }>('DELETE FROM intelligence_subscribers WHERE scope = $1 AND NOT (peer = ANY($2::text[])) RETURNING peer', [scope, peers]);
+      for (const { peer } of dropped) {
+        await federation.send(tx, peer, REFUSED, { scope, reason: 'no longer shared with your node' });
+        await recordAudit(tx, { actor: request.actor, action: 'intelligence.subscriber.remove', subject: { type: 'peer', id: peer }, purpose: SHARING_PURPOSE, requestId: request.id, details: { scope } });
+      }
       await tx.query('DELETE FROM intelligence_sharing WHERE scope = $1 AND NOT (peer = ANY($2::text[]))', [scope, peers]);
       await tx.query(
         `INSERT INTO intelligence_sharing (scope, peer, amber) SELECT $1, peer, peer = ANY($3::text[]) FROM unnest($2::text[]) AS peer
@@ -131,5 +137,7 @@ export function sharingRoutes(app: HttpServer, db: Database, federation: Federat
       await recordAudit(tx, { actor: request.actor, action: 'intelligence.sharing.set', subject: { type: 'taxii-collection', id: scope }, purpose: SHARING_PURPOSE, requestId: request.id, details: { peers, amberPeers } });
       return sharingOf(tx, scope);
     });
+    federation.worker.kick();
+    return set;
   });
 }

@@ -34,7 +34,8 @@ export class IntelligenceSharing implements SharingHooks {
     this.uninstall = installSharingHooks(self, this);
     this.handle(SUBSCRIBE, ScopeMessage, (tx, from, payload) => this.subscribed(tx, from, payload.scope));
     this.handle(UNSUBSCRIBE, ScopeMessage, async (tx, from, payload) => {
-      await tx.query('DELETE FROM intelligence_subscribers WHERE scope = $1 AND peer = $2', [payload.scope, from]);
+      const { rows } = await tx.query('DELETE FROM intelligence_subscribers WHERE scope = $1 AND peer = $2 RETURNING peer', [payload.scope, from]);
+      if (rows.length > 0) await recordAudit(tx, { actor: peerActor(from), action: 'intelligence.subscriber.remove', subject: { type: 'peer', id: from }, purpose: SHARING_PURPOSE, details: { scope: payload.scope } });
     });
     this.handle(SUBSCRIBED, SubscribedMessage, (tx, from, payload) => this.answered(tx, from, payload.scope, { title: payload.title }));
     this.handle(REFUSED, RefusedMessage, (tx, from, payload) => this.answered(tx, from, payload.scope, { reason: payload.reason }));

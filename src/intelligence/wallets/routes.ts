@@ -92,7 +92,7 @@ export function walletRoutes(app: HttpServer, db: Database, node: NodeIdentity):
       querystring: Type.Object({ tlp: StringEnum(TLP_LEVELS, { default: 'green' }) }, { additionalProperties: false }),
       response: { 200: Type.Object({ type: Type.Literal('bundle'), id: Type.String(), objects: Type.Array(Type.Record(Type.String(), Type.Unknown())) }), ...problemResponses },
     },
-  }, async (request, reply) => reply.type(STIX_MEDIA_TYPE).send(walletBundle(await exportWallets(db, request, request.query.tlp), request.query.tlp)));
+  }, async (request, reply) => reply.type(STIX_MEDIA_TYPE).send(walletBundle(await exportWallets(db, request, request.query.tlp), request.query.tlp, node.nodeId)));
 
   app.get('/api/v1/wallets/:id', {
     config: { access },

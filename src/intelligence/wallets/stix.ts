@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { patternString } from '../stix/pattern.ts';
-import { TLP_ID, type TlpLevel } from '../stix/tlp.ts';
+import { TLP_ID, TLP_LEVELS, type TlpLevel } from '../stix/tlp.ts';
 import type { ExportedWallet } from './store.ts';
 
 /** STIX timestamps carry milliseconds and Z; a day seen starts at midnight UTC. */
@@ -33,6 +33,11 @@ export function walletIndicator(wallet: ExportedWallet, marking: TlpLevel): Reco
   };
 }
 
-export function walletBundle(wallets: readonly ExportedWallet[], marking: TlpLevel): { type: 'bundle'; id: string; objects: Record<string, unknown>[] } {
-  return { type: 'bundle', id: `bundle--${randomUUID()}`, objects: wallets.map((wallet) => walletIndicator(wallet, marking)) };
+/**
+ * `self`: this node's id. An entry a peer reported was shared with this node as TLP:GREEN at most:
+ * exported, it keeps at least that marking whatever the export asks for.
+ */
+export function walletBundle(wallets: readonly ExportedWallet[], marking: TlpLevel, self: string): { type: 'bundle'; id: string; objects: Record<string, unknown>[] } {
+  const peers: TlpLevel = TLP_LEVELS.indexOf(marking) < TLP_LEVELS.indexOf('green') ? 'green' : marking;
+  return { type: 'bundle', id: `bundle--${randomUUID()}`, objects: wallets.map((wallet) => walletIndicator(wallet, wallet.source === self ? marking : peers)) };
 }
