@@ -4,7 +4,7 @@
  * people are not published: a "1" in a small place and month can point at a victim.
  */
 import type { Database } from '../platform/db/database.ts';
-import { csvLine } from '../statistics/csv.ts';
+import { csvLine } from '../platform/http/csv.ts';
 import { type MonthlyCount, type Period, indicatorCounts, reportCounts, surveyCounts } from './trends.ts';
 
 /** Counts of people from 1 to this minus one are published as "fewer than this"; zero stays zero. */

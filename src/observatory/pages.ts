@@ -19,7 +19,7 @@ import { REPORTS_PURPOSE } from '../prevention/reports.ts';
 import { REPORT_HANDLERS } from '../prevention/routes.ts';
 import { QUEUE_PAGE } from '../prevention/staff-pages.ts';
 import { HTML, kindLabel, requestsContext, requestsPage } from '../requests/page-common.ts';
-import { barChart } from '../statistics/charts.ts';
+import { barChart } from '../platform/http/charts.ts';
 import { type MessageKey, messages } from './messages.ts';
 import { SMALLEST_PUBLISHED, publishable } from './open-data.ts';
 import { OBSERVATORY_DATA } from './routes.ts';

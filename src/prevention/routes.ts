@@ -19,6 +19,7 @@ import {
 import type { SubmissionLimiter } from './submissions.ts';
 import { readReportFile } from './attachments.ts';
 import { CASE_REFERENCE_MAX_LENGTH, linkReportToCase } from './case-links.ts';
+import { attachmentDisposition } from '../platform/http/attachment.ts';
 
 /** Analysts watch the trends and link reports; investigators act on them. */
 export const REPORT_HANDLERS: readonly Role[] = ['analyst', 'investigator'];
@@ -76,7 +77,6 @@ const StaffViewSchema = Type.Object({
 });
 
 /** A file name as a Content-Disposition header gives it, whatever characters it has (RFC 6266, RFC 8187). */
-const attachmentDisposition = (name: string) => `attachment; filename="${name.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 
 /** Where staff download a file of a report. */
 export const reportFilePath = (reference: string, sha256: string) => `/api/v1/prevention/reports/${reference}/files/${sha256}`;

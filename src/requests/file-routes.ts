@@ -8,6 +8,7 @@ import { isFinal } from './kinds.ts';
 import { REQUEST_ROLES, actorOf } from './routes.ts';
 import { REQUESTS_PURPOSE, type Requests } from './service.ts';
 import { findRequest } from './store.ts';
+import { attachmentDisposition } from '../platform/http/attachment.ts';
 
 const tags = ['requests'];
 const access = { roles: REQUEST_ROLES, purpose: REQUESTS_PURPOSE };
@@ -17,7 +18,6 @@ const FileSchema = Type.Object({
 });
 
 /** A file name as a Content-Disposition header gives it, whatever characters it has (RFC 6266, RFC 8187). */
-const attachmentDisposition = (name: string) => `attachment; filename="${name.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 
 /**
  * Files of a request: added (streamed, encrypted on the way in) before the step that sends them —

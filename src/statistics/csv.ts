@@ -1,16 +1,6 @@
+import { csvLine } from '../platform/http/csv.ts';
 import { OUTCOMES } from './outcomes.ts';
 import type { RequestStatistics } from './requests-statistics.ts';
-
-type Cell = string | number | null;
-
-/** RFC 4180: a field with a comma, a quote or a line break is quoted, its quotes doubled; lines end in CRLF. */
-export function csvField(value: Cell): string {
-  if (value === null) return '';
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
-export const csvLine = (cells: readonly Cell[]) => `${cells.map(csvField).join(',')}\r\n`;
 
 export const CSV_COLUMNS = [
   'direction', 'level', 'state', 'kind', 'reason', 'requests', 'open', 'overdue', 'closed', ...OUTCOMES, 'success_rate', 'refusal_rate', 'median_hours', 'p90_hours',

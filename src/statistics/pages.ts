@@ -11,7 +11,7 @@ import { type SafeHtml, html } from '../platform/http/html.ts';
 import type { HttpServer } from '../platform/http/server.ts';
 import { KIND_NAMES } from '../requests/kinds.ts';
 import { HTML, type RequestsContext, kindLabel, optionLabel, requestsContext, requestsPage } from '../requests/page-common.ts';
-import { barChart } from './charts.ts';
+import { barChart } from '../platform/http/charts.ts';
 import { type FilterProblem, type StatisticsFilter, type StatisticsQuery, readFilter } from './filter.ts';
 import { type MessageKey, messages } from './messages.ts';
 import { OUTCOMES } from './outcomes.ts';

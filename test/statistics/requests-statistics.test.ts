@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import { PERIOD, SELF, seedKnownData } from './known-data.ts';
-import { CSV_COLUMNS, csvLine } from '../../src/statistics/csv.ts';
+import { csvLine } from '../../src/platform/http/csv.ts';
+import { CSV_COLUMNS } from '../../src/statistics/csv.ts';
 import { Api, type ApiResponse, type TestNode, startTestNodeWithAdmin, userWith } from '../support/node.ts';
 
 const API = '/api/v1/statistics/requests';

@@ -1,4 +1,4 @@
-import { type SafeHtml, html } from '../platform/http/html.ts';
+import { type SafeHtml, html } from './html.ts';
 
 /** One category of a chart (a State, a kind, an outcome) with one value per series (sent, received). */
 export interface Bar {
