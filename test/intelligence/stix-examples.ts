@@ -74,7 +74,30 @@ export const FILE = {
   hashes: { 'SHA-256': 'ceafbfd424be2ca4a5f0402cae090dda2fb0526cf521b60b60077c0f622b285a' },
 };
 
-export const VALID_EXAMPLES = [IDENTITY, INDICATOR, MALWARE, RELATIONSHIP, OBSERVED_DATA, ATTACK_PATTERN, THREAT_ACTOR, CAMPAIGN, REPORT, TLP_RED_DEFINITION, IPV4, DOMAIN, URL_OBJECT, EMAIL, FILE];
+export const NETWORK_TRAFFIC = {
+  type: 'network-traffic', spec_version: '2.1', id: 'network-traffic--2568d22a-8998-58eb-99ec-3c8ca74f527d',
+  src_ref: IPV4.id, protocols: ['ipv4', 'tcp'], src_port: 3372, dst_port: 80,
+};
+export const EMAIL_MESSAGE = {
+  type: 'email-message', spec_version: '2.1', id: 'email-message--0c57a381-2a17-5e61-8754-5ef96efb286c',
+  is_multipart: false, from_ref: EMAIL.id, subject: 'Saying Hello',
+};
+export const EXTENSION_DEFINITION = {
+  type: 'extension-definition', spec_version: '2.1', id: 'extension-definition--9c59fd79-4215-4ba2-920d-3e4f320e1e62',
+  created_by_ref: IDENTITY.id, created: '2014-02-20T09:16:08.989Z', modified: '2014-02-20T09:16:08.989Z',
+  name: 'New SDO 1', schema: 'https://www.example.com/schema-my-favorite-sdo-1/v1/', version: '1.2.1', extension_types: ['new-sdo'],
+};
+/** A custom object as MITRE ATT&CK publishes its tactics over TAXII (section 11.2: a type of the form x-…). */
+export const CUSTOM_TACTIC = {
+  type: 'x-mitre-tactic', spec_version: '2.1', id: 'x-mitre-tactic--2558fd61-8c75-4730-94c4-11926db2a263',
+  created: '2018-10-17T00:14:20.652Z', modified: '2019-07-19T17:42:06.909Z', name: 'Credential Access',
+  x_mitre_shortname: 'credential-access', external_references: [{ source_name: 'mitre-attack', external_id: 'TA0006' }],
+};
+
+export const VALID_EXAMPLES = [
+  IDENTITY, INDICATOR, MALWARE, RELATIONSHIP, OBSERVED_DATA, ATTACK_PATTERN, THREAT_ACTOR, CAMPAIGN, REPORT, TLP_RED_DEFINITION, IPV4, DOMAIN, URL_OBJECT, EMAIL, FILE,
+  NETWORK_TRAFFIC, EMAIL_MESSAGE, EXTENSION_DEFINITION, CUSTOM_TACTIC,
+];
 
 /** A distinct, valid indicator: version 4 UUIDs built from a number so that tests can tell them apart. */
 export function numberedIndicator(n: number, extra: Record<string, unknown> = {}) {

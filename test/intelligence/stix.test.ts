@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { stixPatternError } from '../../src/intelligence/stix/pattern.ts';
 import { TLP_ID, tlpOf } from '../../src/intelligence/stix/tlp.ts';
 import { validateStixObject } from '../../src/intelligence/stix/validate.ts';
-import { FILE, INDICATOR, MALWARE, OBSERVED_DATA, RELATIONSHIP, REPORT, TLP_RED_DEFINITION, VALID_EXAMPLES } from './stix-examples.ts';
+import { CUSTOM_TACTIC, EXTENSION_DEFINITION, FILE, INDICATOR, NETWORK_TRAFFIC, MALWARE, OBSERVED_DATA, RELATIONSHIP, REPORT, TLP_RED_DEFINITION, VALID_EXAMPLES } from './stix-examples.ts';
 
 const errorsOf = (object: unknown) => validateStixObject(object).map((e) => `${e.property}: ${e.reason}`);
 
@@ -15,7 +15,12 @@ describe('STIX 2.1 objects', () => {
 
   const cases: [string, unknown, RegExp][] = [
     ['no type', { ...INDICATOR, type: undefined }, /^type: is required/],
-    ['an unknown type', { ...INDICATOR, type: 'x-unknown' }, /^type: x-unknown is not a STIX 2.1 type/],
+    ['an unknown type', { ...INDICATOR, type: 'weapon' }, /^type: weapon is not a STIX 2.1 type this node accepts \(custom types begin with x-\)/],
+    ['a custom type without spec_version', { ...CUSTOM_TACTIC, spec_version: undefined }, /^spec_version: is required for x-mitre-tactic/],
+    ['a custom object whose id names another type', { ...CUSTOM_TACTIC, id: 'x-mitre-matrix--2558fd61-8c75-4730-94c4-11926db2a263' }, /^id: must begin with x-mitre-tactic--/],
+    ['a custom object modified before created', { ...CUSTOM_TACTIC, modified: '2017-01-01T00:00:00Z' }, /^modified: must be the same as or later than created/],
+    ['network traffic without protocols', { ...NETWORK_TRAFFIC, protocols: undefined }, /^protocols: is required for network-traffic/],
+    ['an extension definition of an unknown kind', { ...EXTENSION_DEFINITION, extension_types: ['new-thing'] }, /^extension_types: item 0 must be an extension type/],
     ['an id of another type', { ...INDICATOR, id: MALWARE.id }, /^id: must begin with indicator--/],
     ['an id with a version 1 UUID', { ...INDICATOR, id: 'indicator--8e2e2d2b-17d4-1cbf-938f-98ee46b3cd3f' }, /^id: is required: type--UUID/],
     ['spec_version 2.0', { ...INDICATOR, spec_version: '2.0' }, /^spec_version: must be "2.1"/],

@@ -85,7 +85,7 @@ const DOMAIN: Record<string, Check> = {
 };
 
 interface TypeRule {
-  kind: 'domain' | 'relationship' | 'cyber-observable' | 'marking';
+  kind: 'domain' | 'relationship' | 'cyber-observable' | 'marking' | 'custom';
   required: string[];
   checks?: Record<string, Check>;
   /** What the specification requires beyond single properties. */
@@ -160,13 +160,38 @@ export const STIX_TYPES: Record<string, TypeRule> = {
     ...observable([], { hashes, name: string, size: integer(0, Number.MAX_SAFE_INTEGER) }),
     more: (o) => (o.hashes === undefined && o.name === undefined ? [{ property: 'hashes', reason: 'a file needs hashes or a name' }] : []),
   },
+  artifact: observable([], { hashes, mime_type: string, url: string, payload_bin: string }),
+  directory: observable(['path'], { path: string }),
+  'email-message': observable(['is_multipart'], { is_multipart: boolean, from_ref: reference('email-addr'), to_refs: listOf(reference('email-addr')), subject: string }),
+  mutex: observable(['name'], { name: string }),
+  'network-traffic': observable(['protocols'], { protocols: listOf(string), src_ref: reference('ipv4-addr', 'ipv6-addr', 'mac-addr', 'domain-name'), dst_ref: reference('ipv4-addr', 'ipv6-addr', 'mac-addr', 'domain-name') }),
+  process: observable([], { pid: integer(0, Number.MAX_SAFE_INTEGER), command_line: string }),
+  software: observable(['name'], { name: string, cpe: string, version: string }),
+  'user-account': observable([], { user_id: string, account_login: string, account_type: string }),
+  'windows-registry-key': observable([], { key: string }),
+  'x509-certificate': observable([], { hashes, serial_number: string, issuer: string, subject: string }),
+  'extension-definition': {
+    kind: 'domain',
+    required: ['created_by_ref', 'name', 'schema', 'version', 'extension_types'],
+    checks: { name: string, schema: string, version: string, extension_types: listOf((v) => (['new-sdo', 'new-sco', 'new-sro', 'property-extension', 'toplevel-property-extension'].includes(v as string) ? undefined : 'must be an extension type of section 7.3')) },
+  },
+  'language-content': { kind: 'domain', required: ['object_ref', 'contents'], checks: { object_ref: reference(), object_modified: timestamp, contents: dictionary } },
 };
+
+/**
+ * Custom objects (section 11.2): types of the form `x-…`, as tools still exchange them (MITRE ATT&CK's
+ * `x-mitre-tactic`, for one). What they hold is their producer's; the common properties are checked,
+ * so that they can be versioned, marked and shared like the others.
+ */
+const CUSTOM_TYPE = /^x-[a-z0-9]+(-[a-z0-9]+)*$/;
+const CUSTOM: TypeRule = { kind: 'custom', required: [] };
 
 const REQUIRED_BY_KIND: Record<TypeRule['kind'], string[]> = {
   domain: ['spec_version', 'created', 'modified'],
   relationship: ['spec_version', 'created', 'modified'],
   marking: ['spec_version'],
   'cyber-observable': [],
+  custom: ['spec_version'],
 };
 
 /** Every way `value` fails to be a STIX 2.1 object this node accepts; an empty list if it is one. */
@@ -175,8 +200,8 @@ export function validateStixObject(value: unknown): StixError[] {
   const object = value as Record<string, unknown>;
   const type = object.type;
   if (typeof type !== 'string' || !TYPE_NAME.test(type)) return [{ property: 'type', reason: 'is required: lowercase words joined by hyphens, such as indicator' }];
-  const rule = STIX_TYPES[type];
-  if (!rule) return [{ property: 'type', reason: `${type} is not a STIX 2.1 type this node accepts` }];
+  const rule = STIX_TYPES[type] ?? (CUSTOM_TYPE.test(type) && type.length <= 250 ? CUSTOM : undefined);
+  if (!rule) return [{ property: 'type', reason: `${type} is not a STIX 2.1 type this node accepts (custom types begin with x-)` }];
 
   const errors: StixError[] = [];
   const id = IDENTIFIER.exec(typeof object.id === 'string' ? object.id : '');

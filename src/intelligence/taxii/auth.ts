@@ -1,6 +1,7 @@
 /**
  * Who calls a TAXII endpoint: HTTP Basic with a node account's username and password (what TAXII
- * clients send), or a bearer token from the node's sign-in API. Basic credentials go through the
+ * clients send), or a bearer token from the node's sign-in API (also taken under the scheme `Token`,
+ * which the OASIS client's token authentication sends). Basic credentials go through the
  * same lock-out and constant-time checks as the sign-in form; an account with a second factor must
  * use a bearer token, since Basic cannot carry the code.
  */
@@ -33,7 +34,7 @@ export class TaxiiAuthenticator {
 
   async authenticate(request: FastifyRequest): Promise<TaxiiUser> {
     const [scheme = '', credentials = ''] = (request.headers.authorization ?? '').split(' ', 2);
-    if (scheme.toLowerCase() === 'bearer') {
+    if (['bearer', 'token'].includes(scheme.toLowerCase())) {
       const principal = /^[A-Za-z0-9_-]{16,128}$/.test(credentials) ? await resolveSession(this.db, credentials, 'bearer') : undefined;
       if (!principal) throw unauthenticated('the bearer token is not valid or has expired');
       return { id: principal.userId, username: principal.username, roles: principal.roles };

@@ -125,7 +125,9 @@ export function taxiiRoutes(app: HttpServer, db: Database, settings: TaxiiSettin
       const head = paged(reply, page);
       // The objects are stored as JSON text: the page is assembled without parsing them again.
       const body = page.versions.length === 0 ? '{}' : `${JSON.stringify(head).slice(0, -1)},"objects":[${page.versions.map((v) => v.json).join(',')}]}`;
-      return reply.type(TAXII_MEDIA_TYPE).send(body);
+      // Sent as bytes: Fastify rewrites the media type of a string answer (`version="2.1"; charset=utf-8`),
+      // which the OASIS client refuses, since it looks for `version=2.1` as written in its Accept.
+      return reply.type(TAXII_MEDIA_TYPE).send(Buffer.from(body, 'utf8'));
     }
 
     route('GET', '/', 'TAXII discovery', async (request, reply) =>
