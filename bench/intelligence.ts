@@ -7,7 +7,7 @@ import { collectionsFor } from '../src/intelligence/collections.ts';
 import { addVersions } from '../src/intelligence/store.ts';
 import type { StixObject } from '../src/intelligence/stix/validate.ts';
 import { keep, num, progress, ratio, release, row, section } from './report.ts';
-import { type BenchSettings, type Engine, positive, startBareFastify, startBenchNode } from './support.ts';
+import { type BenchSettings, type Engine, MEMBER, positive, scryptLoad, startBareFastify, startBenchNode } from './support.ts';
 
 const TAXII = 'application/taxii+json;version=2.1';
 
@@ -23,7 +23,8 @@ export function describeIntelligence(): string {
   const { objects, pageSize } = intelligenceSettings();
   return (
     `Intelligence: ${num(objects)} STIX indicators (BENCH_INTEL_OBJECTS) added in bulk to a collection, then read by one client paging with next ` +
-    `through GET …/objects/?limit=${pageSize} (BENCH_INTEL_PAGE) with a bearer token, each page read and audited; beside a bare Fastify route answering the same pages from memory.`
+    `through GET …/objects/?limit=${pageSize} (BENCH_INTEL_PAGE) with a bearer token, each page read and audited; beside a bare Fastify route answering the same pages from memory. ` +
+    'Then the same walk with HTTP Basic on every page, as the OASIS client sends it, beside one password check at the node\'s cost.'
   );
 }
 
@@ -91,6 +92,17 @@ export async function benchIntelligence(engine: Engine, settings: BenchSettings)
       const bareRate = memory.objects / memory.seconds;
       row(`TAXII GET objects, ${num(pageSize)} a page, following next`, `${num(rate)} objects/s`, `bare Fastify, same pages from memory: ${num(bareRate)} objects/s`, ratio(rate, bareRate));
       row('TAXII: time per page (read, audited, sent)', `${num((1000 * taxii.seconds) / pages.length)} ms`, `bare: ${num((1000 * memory.seconds) / pages.length)} ms`, ratio(taxii.seconds, memory.seconds));
+      progress(`${engine}: intelligence: paging again with HTTP Basic on every page…`);
+      const basicHeaders = { accept: TAXII, authorization: `Basic ${Buffer.from(`${MEMBER.username}:${MEMBER.password}`).toString('base64')}` };
+      const basic = await walk(base, (next) => `${base}&next=${next}`, basicHeaders);
+      row('TAXII with HTTP Basic on every page (checked on the first, then remembered)', `${num(basic.objects / basic.seconds)} objects/s`, `bearer: ${num(rate)} objects/s`, ratio(basic.objects / basic.seconds, rate));
+      const check = await scryptLoad(settings.passwordCost, 1, 2);
+      row(
+        'TAXII Basic: time per page, beside one password check',
+        `${num((1000 * basic.seconds) / pages.length)} ms`,
+        `scrypt at log2 N = ${settings.passwordCost}: ${num(1000 / check.rate)} ms`,
+        ratio((1000 * basic.seconds) / pages.length, 1000 / check.rate),
+      );
     } finally {
       await release(bare);
     }

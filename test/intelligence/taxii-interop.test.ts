@@ -7,6 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { hashPassword } from '../../src/identity/passwords.ts';
 import { ADMIN, Api, type TestNode, startTestNode, userWith } from '../support/node.ts';
 import {
   type Collection, TAXII_21, TaxiiClient, TaxiiHttpError, apiRootInformation, asPages, collectionsOf, discover,
@@ -23,6 +24,7 @@ describe('TAXII 2.1 with a client that behaves as the OASIS reference client', (
   let node: TestNode;
   let analyst: TaxiiClient;
   let reader: TaxiiClient;
+  let admin: Api;
   let root = '';
   let written: Collection;
   let read: Collection;
@@ -30,7 +32,7 @@ describe('TAXII 2.1 with a client that behaves as the OASIS reference client', (
 
   before(async () => {
     node = await startTestNode();
-    const admin = await new Api(node.url).login(ADMIN.username, ADMIN.password);
+    admin = await new Api(node.url).login(ADMIN.username, ADMIN.password);
     await userWith(admin, 'ana', ['analyst'], 'ana-secret-passphrase');
     const ivan = await userWith(admin, 'ivan', ['investigator'], 'ivan-secret-passphrase');
     analyst = new TaxiiClient({ user: 'ana', password: 'ana-secret-passphrase' });
@@ -144,6 +146,28 @@ describe('TAXII 2.1 with a client that behaves as the OASIS reference client', (
       assert.match(error.headers.get('www-authenticate') ?? '', /Basic/);
       assert.equal(error.body.http_status, '401');
     }
+  });
+
+  test('Basic credentials that passed spare the password check, yet a new password, a disabled account or a lost role count at once', async () => {
+    await userWith(admin, 'bea', ['analyst'], 'bea-secret-passphrase');
+    const bea = new TaxiiClient({ user: 'bea', password: 'bea-secret-passphrase' });
+    const id = (await node.database.db.query<{ id: string }>("SELECT id FROM users WHERE username = 'bea'")).rows[0]!.id;
+    const checks = async () => Number((await node.database.db.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM audit_log WHERE action = 'identity.login' AND actor_name = 'bea' AND outcome = 'refused'")).rows[0]!.n);
+    for (let i = 0; i < 3; i += 1) assert.equal((await collectionsOf(bea, root)).length, 1);
+
+    // A password changed (here in the table, as the command line tool does) ends the reprieve of the old one.
+    await node.database.db.query("UPDATE users SET password_hash = $1 WHERE id = $2", [await hashPassword('bea-new-passphrase', node.config.passwordCost), id]);
+    assert.equal((await refusal(collectionsOf(bea, root))).status, 401);
+    const renewed = new TaxiiClient({ user: 'bea', password: 'bea-new-passphrase' });
+    assert.equal((await collectionsOf(renewed, root)).length, 1);
+
+    assert.equal((await admin.call('DELETE', `/api/v1/users/${id}/roles/analyst`)).status, 200);
+    await admin.call('PUT', `/api/v1/users/${id}/roles/provider_responder`);
+    assert.deepEqual(await collectionsOf(renewed, root), [], 'the roles are read at every request');
+    assert.equal((await admin.post(`/api/v1/users/${id}/disable`, {})).status, 200);
+    assert.equal((await refusal(collectionsOf(renewed, root))).status, 401);
+    assert.equal(await checks(), 2, 'the old password and the disabled account were each refused and audited');
   });
 
   test('a client of TAXII 2.0 is told 406; an unknown collection, object or status is 404; a bad filter is 400', async () => {

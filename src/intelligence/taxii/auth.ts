@@ -4,7 +4,15 @@
  * which the OASIS client's token authentication sends). Basic credentials go through the
  * same lock-out and constant-time checks as the sign-in form; an account with a second factor must
  * use a bearer token, since Basic cannot carry the code.
+ *
+ * TAXII clients send Basic credentials with every request, and a password check costs what it must
+ * to resist guessing (scrypt, about 128 MiB and a third of a second at the node's cost). Credentials
+ * that passed are therefore remembered for a few minutes, as a keyed hash only (the key is made at
+ * start and never leaves the process), together with the password hash they matched: the account is
+ * still read at every request, so a changed password, a disabled account or a second factor added
+ * ends the reprieve at once. Failures are never remembered.
  */
+import { createHmac, randomBytes } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { recordAudit } from '../../audit/record.ts';
 import { HashLimiter } from '../../identity/limiter.ts';
@@ -22,9 +30,38 @@ export interface TaxiiUser {
 }
 
 const WRONG = 'wrong username or password';
+/** How long credentials that passed spare the password check, and how many are kept. */
+const REMEMBERED_MS = 5 * 60_000;
+const REMEMBERED_MAX = 1000;
+
+/** Credentials that passed: their keyed hash → the account and password hash they matched. */
+class RememberedCredentials {
+  private readonly key = randomBytes(32);
+  private readonly entries = new Map<string, { userId: string; passwordHash: string; until: number }>();
+
+  /** Of `username:password` as sent: the username holds no colon, so no two pairs give the same text. */
+  digest = (credentials: string) => createHmac('sha256', this.key).update(credentials).digest('base64url');
+
+  matches(digest: string, user: { id: string; passwordHash: string }): boolean {
+    const entry = this.entries.get(digest);
+    if (!entry || entry.until < Date.now()) {
+      this.entries.delete(digest);
+      return false;
+    }
+    return entry.userId === user.id && entry.passwordHash === user.passwordHash;
+  }
+
+  remember(digest: string, user: { id: string; passwordHash: string }): void {
+    this.entries.delete(digest);
+    // The oldest goes first: a Map keeps the order in which keys were set.
+    if (this.entries.size >= REMEMBERED_MAX) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(digest, { userId: user.id, passwordHash: user.passwordHash, until: Date.now() + REMEMBERED_MS });
+  }
+}
 
 export class TaxiiAuthenticator {
   private readonly hashing = new HashLimiter(4, 64);
+  private readonly remembered = new RememberedCredentials();
   private decoy: Promise<string> | undefined;
 
   constructor(
@@ -66,9 +103,11 @@ export class TaxiiAuthenticator {
       throw new TaxiiError(429, 'locked', `too many failed attempts: try again in ${wait} seconds`, { 'retry-after': String(wait) });
     }
     const user = await findUserByName(this.db, username);
+    const digest = this.remembered.digest(decoded);
+    const passed = user !== undefined && this.remembered.matches(digest, user);
     const hash = user?.passwordHash ?? (await this.decoyHash());
-    const verified = await this.hashing.run(() => verifyPassword(password, hash, this.passwordCost));
-    if (!user || !verified.ok) {
+    const verified = passed || (await this.hashing.run(() => verifyPassword(password, hash, this.passwordCost))).ok;
+    if (!user || !verified) {
       await recordFailure(this.db, username);
       await refuse(user ? 'wrong password' : 'unknown user', user?.id);
       throw unauthenticated(WRONG);
@@ -77,7 +116,10 @@ export class TaxiiAuthenticator {
       await refuse(user.disabled ? 'disabled' : 'second factor required', user.id);
       throw unauthenticated(user.disabled ? 'this account is disabled' : 'this account has a second factor: sign in and use a bearer token');
     }
-    await clearFailures(this.db, username);
+    if (!passed) {
+      await clearFailures(this.db, username);
+      this.remembered.remember(digest, user);
+    }
     return { id: user.id, username: user.username, roles: user.roles };
   }
 
