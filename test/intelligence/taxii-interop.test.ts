@@ -53,12 +53,14 @@ describe('TAXII 2.1 with a client that behaves as the OASIS reference client', (
   });
 
   test('collections, with what each user may do', async () => {
-    [written] = await collectionsOf(analyst, root);
-    [read] = await collectionsOf(reader, root);
-    assert.deepEqual([written!.info.can_read, written!.info.can_write], [true, true]);
-    assert.deepEqual([read!.info.can_read, read!.info.can_write], [true, false]);
-    assert.equal(read!.url, written!.url);
-    assert.ok(written!.info.media_types?.includes('application/stix+json;version=2.1'));
+    const mine = await collectionsOf(analyst, root);
+    const theirs = await collectionsOf(reader, root);
+    assert.deepEqual([mine.length, theirs.length], [1, 1]);
+    [written, read] = [mine[0]!, theirs[0]!];
+    assert.deepEqual([written.info.can_read, written.info.can_write], [true, true]);
+    assert.deepEqual([read.info.can_read, read.info.can_write], [true, false]);
+    assert.equal(read.url, written.url);
+    assert.ok(written.info.media_types?.includes('application/stix+json;version=2.1'));
   });
 
   test('adding objects: a status resource the client accepts, found again where the client looks for it', async () => {

@@ -29,10 +29,11 @@ export class TaxiiClient {
   constructor(private readonly auth?: Auth) {}
 
   private headers(extra: Record<string, string>): Record<string, string> {
-    const auth = this.auth === undefined ? {}
-      : 'token' in this.auth ? { authorization: `Token ${this.auth.token}` }
-      : { authorization: `Basic ${Buffer.from(`${this.auth.user}:${this.auth.password}`).toString('base64')}` };
-    return { 'user-agent': 'taxii2-client-behaviour', ...auth, ...extra };
+    const headers: Record<string, string> = { 'user-agent': 'taxii2-client-behaviour', ...extra };
+    if (this.auth !== undefined) {
+      headers.authorization = 'token' in this.auth ? `Token ${this.auth.token}` : `Basic ${Buffer.from(`${this.auth.user}:${this.auth.password}`).toString('base64')}`;
+    }
+    return headers;
   }
 
   private static async body(response: Response): Promise<any> {
