@@ -69,12 +69,23 @@ export async function addVersions(tx: Queryable, collectionId: string, objects: 
   }
   const key = (id: string, stated: string | null | undefined) => `${id} ${stated ?? ''}`;
   const fresh = new Map(inserted.map((row) => [key(row.id, row.stated), row.version]));
+  const kept = await keptVersions(tx, collectionId, objects.filter((object) => (object.modified ?? object.created) === undefined && !fresh.has(key(object.id, undefined))));
   return objects.map((object) => {
     const stated = object.modified ?? object.created;
     const version = fresh.get(key(object.id, stated));
     fresh.delete(key(object.id, stated));
-    return { id: object.id, version: version ?? stated ?? '', added: version !== undefined };
+    return { id: object.id, version: version ?? stated ?? kept.get(object.id)!, added: version !== undefined };
   });
+}
+
+/** The single version already kept of objects that state none (cyber-observables added before). */
+async function keptVersions(tx: Queryable, collectionId: string, objects: readonly StixObject[]): Promise<Map<string, string>> {
+  if (objects.length === 0) return new Map();
+  const { rows } = await tx.query<{ id: string; version: string }>(
+    `SELECT id, ${iso('min(version)')} AS version FROM stix_objects WHERE collection_id = $1 AND id = ANY($2::text[]) GROUP BY id`,
+    [collectionId, objects.map((object) => object.id)],
+  );
+  return new Map(rows.map((row) => [row.id, row.version]));
 }
 
 /**

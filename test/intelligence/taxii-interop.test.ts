@@ -74,6 +74,12 @@ describe('TAXII 2.1 with a client that behaves as the OASIS reference client', (
     const partly = await written.addObjects({ objects: [{ ...MALWARE, modified: '2017-01-01T00:00:00.000Z' }, { ...INDICATOR, pattern: '[bad' }] });
     assert.deepEqual([partly.status.success_count, partly.status.failure_count], [1, 1]);
     assert.equal(partly.status.failures![0]!.id, INDICATOR.id);
+
+    // An observable states no version: it has one, the instant it was first added, told again when it is sent again.
+    const firstVersion = status.successes!.find((success) => success.id === IPV4.id)!.version;
+    const again = await written.addObjects({ objects: [IPV4] });
+    assert.deepEqual(again.status.successes!.map(({ id, version }) => ({ id, version })), [{ id: IPV4.id, version: firstVersion }]);
+    assert.match(again.status.successes![0]!.message ?? '', /already/);
   });
 
   test('getting objects page by page visits each object once, with the same limit throughout', async () => {
