@@ -2,6 +2,7 @@ import type { Federation } from '../federation/service.ts';
 import type { NodeConfig } from '../platform/config.ts';
 import type { Database } from '../platform/db/database.ts';
 import type { HttpServer } from '../platform/http/server.ts';
+import { caseStixRoutes } from './from-cases.ts';
 import { reportStixRoutes } from './from-reports.ts';
 import { sharingRoutes } from './sharing/routes.ts';
 import { IntelligenceSharing } from './sharing/service.ts';
@@ -16,5 +17,6 @@ export function installIntelligence(app: HttpServer, db: Database, config: NodeC
   const sharing = new IntelligenceSharing(federation, app.log);
   sharingRoutes(app, db, federation);
   reportStixRoutes(app, db, config.nodeId);
+  caseStixRoutes(app, db, config.nodeId);
   app.addHook('onClose', async () => sharing.uninstall());
 }
