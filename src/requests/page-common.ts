@@ -194,11 +194,13 @@ export function problemMessage(context: RequestsContext, problem: Pick<FieldProb
         case 'domain-label-too-long': return t('problem.domain-label-too-long', { label: text('label'), max: number('max') });
         case 'wallet-bad-format':
           return params.char !== undefined && params.position !== undefined
-            ? t('problem.wallet-bad-format.at', { char: text('char'), position: number('position') + 1 })
+            ? t('problem.wallet-bad-format.at', { char: text('char'), position: number('position') })
             : t('problem.wallet-bad-format');
         case 'wallet-wrong-checksum-variant': return t('problem.wallet-wrong-checksum-variant', { expected: text('expected') });
         case 'wallet-bad-witness-version': return t('problem.wallet-bad-witness-version', { version: text('version') });
         case 'wallet-wrong-chain': return t('problem.wallet-wrong-chain', { chain: chainLabel(context, text('detected')) });
+        case 'wallet-x-address':
+          return params.tag === undefined ? t('problem.wallet-x-address', { classic: text('classic') }) : t('problem.wallet-x-address.tag', { classic: text('classic'), tag: text('tag') });
         default: return t(`problem.${problem.problem}` as MessageKey);
       }
     }

@@ -52,7 +52,7 @@ describe('the cryptocurrency-abuse database: addresses checked, looked up, match
     assert.match(typo.body.detail, /checksum/);
     const eip55 = await analyst.post('/api/v1/wallets', { chain: 'ethereum', address: '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD', abuseType: 'theft' });
     assert.deepEqual(eip55.body.errors.map((e: any) => e.code), ['wallet-bad-checksum']);
-    const chain = await analyst.post('/api/v1/wallets', { chain: 'dogecoin', address: 'DH5yaieqoZN36fDVciNyRueRGvGLR3mr7L', abuseType: 'scam' });
+    const chain = await analyst.post('/api/v1/wallets', { chain: 'bitcoincash', address: 'bitcoincash:qpm2qsznhks23z7629mms6s4cwef74vcwvy22gdx6a', abuseType: 'scam' });
     assert.equal(chain.status, 400);
     assert.deepEqual(chain.body.errors.map((e: any) => [e.pointer, e.code]), [['/chain', 'wallet-chain-unknown']]);
     const amounts = await analyst.post('/api/v1/wallets', { chain: 'tron', address: 'TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t', abuseType: 'scam', amount: { value: '1.1234567', asset: 'USDT', decimals: 6 }, firstSeen: '2026-03-05', lastSeen: '2026-03-01' });
@@ -156,5 +156,55 @@ describe('the cryptocurrency-abuse database: addresses checked, looked up, match
     const red = await analyst.get('/api/v1/wallets/stix?tlp=red');
     assert.ok(red.body.objects.every((o: any) => o.object_marking_refs[0] === 'marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1'));
     assert.equal((await analyst.get('/api/v1/wallets/stix?tlp=purple')).status, 400);
+  });
+
+  test('dogecoin, XRP Ledger, Solana and Monero addresses are added, told from their writing, looked up and exported', async () => {
+    const entries = [
+      { chain: 'dogecoin', address: 'DDogepartyxxxxxxxxxxxxxxxxxxw1dfzr' },
+      { chain: 'xrp', address: 'rHb9CJAWyB4rj91VRWn96DkukG4bwdtyTh' },
+      { chain: 'solana', address: 'EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v' },
+      { chain: 'monero', address: '888tNkZrPN6JsEgekjMnABU4TBzc2Dt29EPAvkRxbANsAnjyPbb3iQ1YBRk1UXcdRsiKc9dhwMVgN5S9cQUiyoogDavup3H' },
+    ];
+    for (const [i, { chain, address }] of entries.entries()) {
+      // Half given with their chain, half told from the address.
+      const added = await analyst.post('/api/v1/wallets', { ...(i % 2 === 0 ? { chain } : {}), address, abuseType: 'scam' });
+      assert.equal(added.status, 201, added.text);
+      assert.deepEqual([added.body.chain, added.body.address], [chain, address]);
+      const looked = await investigator.get(`/api/v1/wallets/lookup?address=${address}`);
+      assert.equal(looked.status, 200, looked.text);
+      assert.deepEqual(looked.body.query, { chain, address, keys: [`wallet:${chain}:${address}`] });
+      assert.deepEqual(looked.body.matches.map((m: any) => m.id), [added.body.id]);
+      const listed = await analyst.get(`/api/v1/wallets?chain=${chain}`);
+      assert.deepEqual(listed.body.items.map((m: any) => m.address), [address]);
+    }
+    const exported = await analyst.get('/api/v1/wallets/stix');
+    const doge = exported.body.objects.find((o: any) => o.x_entraide_chain === 'dogecoin');
+    assert.equal(doge.pattern, "[cryptocurrency-wallet:address = 'DDogepartyxxxxxxxxxxxxxxxxxxw1dfzr']");
+    assert.deepEqual(doge.labels, ['scam', 'dogecoin']);
+  });
+
+  test('a typo in a new chain\'s address, an X-address or a test-network address is a 400 saying so, and nothing is stored', async () => {
+    const before_ = await count();
+    // Values put in a message are isolated (U+2068 … U+2069) so that an address reads the same in Arabic.
+    const withoutIsolates = (text: string) => text.replace(/[\u2068\u2069]/g, '');
+    const refused = async (body: Record<string, unknown>) => {
+      const answer = await analyst.post('/api/v1/wallets', { abuseType: 'theft', ...body });
+      assert.equal(answer.status, 400, answer.text);
+      assert.match(answer.headers.get('content-type') ?? '', /application\/problem\+json/);
+      const error = answer.body.errors[0] as { pointer: string; code: string; detail: string };
+      return { ...error, detail: withoutIsolates(error.detail) };
+    };
+    assert.equal((await refused({ chain: 'dogecoin', address: 'DDogepartyxxxxxxxxxxxxxxxxxxw1dfzR' })).code, 'wallet-bad-checksum');
+    assert.equal((await refused({ address: 'rHb9CJAWyB4rj91VRWn96DkukG4bwdtyTi' })).code, 'wallet-bad-checksum', 'an r… address without its chain is XRP\'s, mistyped');
+    assert.equal((await refused({ chain: 'monero', address: '55LTR8KniP4LQGJSPtbYDacR7dz8RBFnsfAKMaMuwUNYX6aQbBcovzDPyrQF9KXF9tVU6Xk3K8no1BywnJX6GvZX8yJsXvt' })).code, 'wallet-testnet');
+    assert.deepEqual(await refused({ chain: 'bitcoin', address: 'rHb9CJAWyB4rj91VRWn96DkukG4bwdtyTh' }), {
+      pointer: '/chain', code: 'wallet-wrong-chain', detail: 'This is a valid address on another chain: XRP (XRP Ledger). Choose that chain.',
+    });
+    const x = await refused({ chain: 'xrp', address: 'XVLhHMPHU98es4dbozjVtdWzVrDjtV18pX8yuPT7y4xaEHi' });
+    assert.equal(x.code, 'wallet-x-address');
+    assert.equal(x.detail, 'This is an XRP X-address. Enter the classic address of its account instead, rGWrZyQqhTp9Xu7G5Pkayo7bXjH4k4QYpf, and note its destination tag, 4294967295, separately.');
+    const french = await analyst.call('POST', '/api/v1/wallets', { address: 'X7AcgcsBL6XDcUb289X4mJ8djcdyKaB5hJDWMArnXr61cqZ', abuseType: 'theft' }, { 'accept-language': 'fr' });
+    assert.equal(withoutIsolates(french.body.errors[0].detail), 'C’est une X-address XRP. Saisissez plutôt l’adresse classique de son compte : r9cZA1mLK5R5Am25ArfXFmqgNwjZgnfk59.');
+    assert.equal(await count(), before_);
   });
 });

@@ -69,7 +69,7 @@ describe('a victim’s identifiers are checked by the platform and share the mat
       sameKey('wallet', ['0x52908400098527886E0F7030069857D2E4169EE7', '0x52908400098527886e0f7030069857d2e4169ee7']),
       caseKey({ kind: 'wallet', chain: 'erc20', value: '0x52908400098527886E0F7030069857D2E4169EE7' }),
     );
-    assert.equal(sameKey('wallet', ['rHb9CJAWyB4rj91VRWn96DkukG4bwdtyTh']), 'wallet:other::rHb9CJAWyB4rj91VRWn96DkukG4bwdtyTh');
+    assert.equal(sameKey('wallet', ['GAAZI4TCR3TY5OJHCTJC2A4QSY6CJWJH5IAJTGKIN2ER7LBNVKOCCWN7']), 'wallet:other::GAAZI4TCR3TY5OJHCTJC2A4QSY6CJWJH5IAJTGKIN2ER7LBNVKOCCWN7');
     assert.equal(refused('wallet', '0x52908400098527886E0F7030069857D2E4169EE7!'), 'wallet-bad-format');
     assert.equal(refused('wallet', 'bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdp'), 'wallet-bad-checksum', 'a typo in a bitcoin address');
     assert.ok(refused('wallet', 'abc'));

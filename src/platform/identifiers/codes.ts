@@ -16,19 +16,24 @@ export const ALL_IDENTIFIER_KINDS = [...IDENTIFIER_KINDS, 'iban'] as const;
 export type IdentifierKind = (typeof ALL_IDENTIFIER_KINDS)[number];
 
 /** Wallet chains whose addresses are checked (`other` is kept as written and flagged unverified). */
-export const WALLET_CHAINS = ['bitcoin', 'ethereum', 'erc20', 'tron', 'litecoin', 'other'] as const;
+export const WALLET_CHAINS = ['bitcoin', 'ethereum', 'erc20', 'tron', 'litecoin', 'dogecoin', 'xrp', 'solana', 'monero', 'other'] as const;
 export type WalletChain = (typeof WALLET_CHAINS)[number];
 
 /** How an accepted wallet address is built. */
 export const WALLET_FORMATS = [
-  'p2pkh', // base58check, pay to public key hash (bitcoin 1…, litecoin L…)
-  'p2sh', // base58check, pay to script hash (bitcoin 3…, litecoin M… or legacy 3…)
+  'p2pkh', // base58check, pay to public key hash (bitcoin 1…, litecoin L…, dogecoin D…)
+  'p2sh', // base58check, pay to script hash (bitcoin 3…, litecoin M… or legacy 3…, dogecoin 9… or A…)
   'p2wpkh', // segwit v0, 20-byte program (bech32)
   'p2wsh', // segwit v0, 32-byte program (bech32)
   'p2tr', // segwit v1, 32-byte program: taproot (bech32m)
   'segwit-future', // segwit v1 with another length, or v2–v16 (bech32m): valid, not yet used
   'eip55', // ethereum / erc20 account address
   'tron-base58', // TRON base58check, version byte 0x41
+  'xrp-classic', // XRP Ledger r…: base58check in Ripple's alphabet, version byte 0x00
+  'solana-base58', // Solana: base58 of a 32-byte key, no checksum
+  'monero-standard', // Monero 4…, network byte 18
+  'monero-integrated', // Monero 4…, network byte 19: a standard address with an 8-byte payment id
+  'monero-subaddress', // Monero 8…, network byte 42
   'unverified', // chain `other`: kept as written
 ] as const;
 export type WalletFormat = (typeof WALLET_FORMATS)[number];
@@ -85,6 +90,7 @@ export const IDENTIFIER_PROBLEM_CODES = [
   'wallet-bad-witness-program', // bad padding in the 5-to-8-bit conversion
   'wallet-mixed-case', // bech32 must be all lower or all upper case
   'wallet-wrong-chain', // valid, but for another chain; params: detected
+  'wallet-x-address', // an XRP X-address: the classic address is asked for; params: classic, tag (when it has one)
   // iban
   'iban-country-unknown', // the first two letters are no country that uses IBANs; params: country
   'iban-bad-length', // params: country, length, expected
@@ -106,6 +112,7 @@ export const IDENTIFIER_WARNING_CODES = [
   'wallet-unverified', // chain `other`: nothing was checked
   'wallet-future-segwit-version', // valid per BIP-350 but no such outputs are in use
   'wallet-ambiguous-chain', // the same string is also a valid address on another chain
+  'wallet-no-checksum', // the chain's addresses have no checksum (Solana): a typo cannot be told from another address
 ] as const;
 export type IdentifierWarningCode = (typeof IDENTIFIER_WARNING_CODES)[number];
 

@@ -149,6 +149,10 @@ export const ar: Record<MessageKey, string> = {
   'chain.erc20': 'رمز ERC-20 (إيثريوم)',
   'chain.tron': 'ترون (TRON)',
   'chain.litecoin': 'لايتكوين',
+  'chain.dogecoin': 'دوجكوين',
+  'chain.xrp': 'XRP (ريبل)',
+  'chain.solana': 'سولانا',
+  'chain.monero': 'مونيرو',
   'chain.other': 'سلسلة أخرى',
   'data.subscriber': 'بيانات المشتركين',
   'data.subscriber.hint': 'صاحب الحساب: الاسم، والعنوان، ووسيلة الدفع، وبيانات التسجيل.',
@@ -308,6 +312,8 @@ export const ar: Record<MessageKey, string> = {
   'problem.wallet-bad-witness-program': 'هذا العنوان مشوّه. انسخه من جديد من مصدره.',
   'problem.wallet-mixed-case': 'يخلط هذا العنوان بين الأحرف الكبيرة والصغيرة: يجب أن يكون كله بأحدهما.',
   'problem.wallet-wrong-chain': 'هذا عنوان صالح على سلسلة أخرى: {chain}. اختر تلك السلسلة.',
+  'problem.wallet-x-address': 'هذا عنوان X لشبكة XRP. أدخل بدلًا منه العنوان التقليدي لحسابه: {classic}.',
+  'problem.wallet-x-address.tag': 'هذا عنوان X لشبكة XRP. أدخل بدلًا منه العنوان التقليدي لحسابه، {classic}، وسجّل وسم الوجهة الخاص به، {tag}، على حدة.',
 
   // أنواع الطلبات التي تستلزم موافقة شخص ثانٍ، وحالاتها وخطواتها وملفاتها.
   'kind.disclosure': 'أمر بالإفصاح عن البيانات',

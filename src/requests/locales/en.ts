@@ -147,6 +147,10 @@ export const en = {
   'chain.erc20': 'ERC-20 token (Ethereum)',
   'chain.tron': 'TRON',
   'chain.litecoin': 'Litecoin',
+  'chain.dogecoin': 'Dogecoin',
+  'chain.xrp': 'XRP (XRP Ledger)',
+  'chain.solana': 'Solana',
+  'chain.monero': 'Monero',
   'chain.other': 'Other chain',
   'data.subscriber': 'Subscriber information',
   'data.subscriber.hint': 'Who holds the account: name, address, means of payment, registration.',
@@ -306,6 +310,8 @@ export const en = {
   'problem.wallet-bad-witness-program': 'This address is malformed. Copy it again from its source.',
   'problem.wallet-mixed-case': 'This address mixes capital and small letters: it must be all one or all the other.',
   'problem.wallet-wrong-chain': 'This is a valid address on another chain: {chain}. Choose that chain.',
+  'problem.wallet-x-address': 'This is an XRP X-address. Enter the classic address of its account instead: {classic}.',
+  'problem.wallet-x-address.tag': 'This is an XRP X-address. Enter the classic address of its account instead, {classic}, and note its destination tag, {tag}, separately.',
 
   // The kinds that need four-eyes approval, their states and steps, their files.
   'kind.disclosure': 'Disclosure order',

@@ -149,6 +149,10 @@ export const es: Record<MessageKey, string> = {
   'chain.erc20': 'Token ERC-20 (Ethereum)',
   'chain.tron': 'TRON',
   'chain.litecoin': 'Litecoin',
+  'chain.dogecoin': 'Dogecoin',
+  'chain.xrp': 'XRP (XRP Ledger)',
+  'chain.solana': 'Solana',
+  'chain.monero': 'Monero',
   'chain.other': 'Otra cadena',
   'data.subscriber': 'Datos relativos a los abonados',
   'data.subscriber.hint': 'Quién es el titular de la cuenta: nombre, dirección, medio de pago, registro.',
@@ -308,6 +312,8 @@ export const es: Record<MessageKey, string> = {
   'problem.wallet-bad-witness-program': 'Esta dirección está mal formada. Cópiela de nuevo desde su origen.',
   'problem.wallet-mixed-case': 'Esta dirección mezcla mayúsculas y minúsculas: debe estar toda en unas o toda en otras.',
   'problem.wallet-wrong-chain': 'Es una dirección válida en otra cadena: {chain}. Elija esa cadena.',
+  'problem.wallet-x-address': 'Es una X-address de XRP. Introduzca en su lugar la dirección clásica de su cuenta: {classic}.',
+  'problem.wallet-x-address.tag': 'Es una X-address de XRP. Introduzca en su lugar la dirección clásica de su cuenta, {classic}, y anote aparte su etiqueta de destino, {tag}.',
 
   // Los tipos que requieren la aprobación de una segunda persona, sus estados y pasos, sus archivos.
   'kind.disclosure': 'Orden de entrega de datos',

@@ -149,6 +149,10 @@ export const fr: Record<MessageKey, string> = {
   'chain.erc20': 'Jeton ERC-20 (Ethereum)',
   'chain.tron': 'TRON',
   'chain.litecoin': 'Litecoin',
+  'chain.dogecoin': 'Dogecoin',
+  'chain.xrp': 'XRP (XRP Ledger)',
+  'chain.solana': 'Solana',
+  'chain.monero': 'Monero',
   'chain.other': 'Autre chaîne',
   'data.subscriber': 'Données relatives aux abonnés',
   'data.subscriber.hint': 'Qui détient le compte : nom, adresse, moyen de paiement, inscription.',
@@ -308,6 +312,8 @@ export const fr: Record<MessageKey, string> = {
   'problem.wallet-bad-witness-program': 'Cette adresse est mal formée. Copiez-la à nouveau depuis sa source.',
   'problem.wallet-mixed-case': 'Cette adresse mélange majuscules et minuscules : elle doit être entièrement en l’une ou en l’autre.',
   'problem.wallet-wrong-chain': 'C’est une adresse valide sur une autre chaîne : {chain}. Choisissez cette chaîne.',
+  'problem.wallet-x-address': 'C’est une X-address XRP. Saisissez plutôt l’adresse classique de son compte : {classic}.',
+  'problem.wallet-x-address.tag': 'C’est une X-address XRP. Saisissez plutôt l’adresse classique de son compte, {classic}, et notez à part son tag de destination, {tag}.',
 
   // Les genres qui demandent une approbation à quatre yeux, leurs états et étapes, leurs fichiers.
   'kind.disclosure': 'Injonction de production',

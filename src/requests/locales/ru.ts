@@ -149,6 +149,10 @@ export const ru: Record<MessageKey, string> = {
   'chain.erc20': 'Токен ERC-20 (Эфириум)',
   'chain.tron': 'TRON',
   'chain.litecoin': 'Лайткойн',
+  'chain.dogecoin': 'Догикоин',
+  'chain.xrp': 'XRP (Рипл)',
+  'chain.solana': 'Солана',
+  'chain.monero': 'Монеро',
   'chain.other': 'Другой блокчейн',
   'data.subscriber': 'Сведения об абонентах',
   'data.subscriber.hint': 'Кому принадлежит учётная запись: имя, адрес, способ оплаты, регистрация.',
@@ -308,6 +312,8 @@ export const ru: Record<MessageKey, string> = {
   'problem.wallet-bad-witness-program': 'Этот адрес искажён. Скопируйте его заново из источника.',
   'problem.wallet-mixed-case': 'В этом адресе смешаны заглавные и строчные буквы: он должен быть целиком в одном регистре.',
   'problem.wallet-wrong-chain': 'Это правильный адрес другого блокчейна: {chain}. Выберите этот блокчейн.',
+  'problem.wallet-x-address': 'Это X-адрес XRP. Введите вместо него классический адрес его счёта: {classic}.',
+  'problem.wallet-x-address.tag': 'Это X-адрес XRP. Введите вместо него классический адрес его счёта, {classic}, а его тег назначения, {tag}, укажите отдельно.',
 
   // Виды запросов, требующие одобрения вторым лицом, их состояния, шаги и файлы.
   'kind.disclosure': 'Распоряжение о предоставлении данных',

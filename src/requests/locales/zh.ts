@@ -149,6 +149,10 @@ export const zh: Record<MessageKey, string> = {
   'chain.erc20': 'ERC-20 代币（以太坊）',
   'chain.tron': '波场（TRON）',
   'chain.litecoin': '莱特币',
+  'chain.dogecoin': '狗狗币',
+  'chain.xrp': '瑞波币（XRP）',
+  'chain.solana': 'Solana（索拉纳）',
+  'chain.monero': '门罗币',
   'chain.other': '其他区块链',
   'data.subscriber': '用户信息',
   'data.subscriber.hint': '账户持有人：姓名、地址、支付方式、注册信息。',
@@ -308,6 +312,8 @@ export const zh: Record<MessageKey, string> = {
   'problem.wallet-bad-witness-program': '此地址格式错误。请从来源重新复制。',
   'problem.wallet-mixed-case': '此地址大小写混用：必须全部大写或全部小写。',
   'problem.wallet-wrong-chain': '这是另一条区块链上的有效地址：{chain}。请选择该区块链。',
+  'problem.wallet-x-address': '这是 XRP 的 X 地址。请改为输入其账户的经典地址：{classic}。',
+  'problem.wallet-x-address.tag': '这是 XRP 的 X 地址。请改为输入其账户的经典地址 {classic}，并另行记下其目标标签 {tag}。',
 
   // 需经第二人批准的请求类型，其状态、步骤与文件。
   'kind.disclosure': '数据披露令',
