@@ -25,6 +25,8 @@ import { STATISTICS_PAGE } from '../statistics/pages.ts';
 import { ANALYSIS_PAGE } from '../observatory/pages.ts';
 import { WALLETS_PAGE } from '../intelligence/wallets/pages.ts';
 import { WALLET_USERS } from '../intelligence/wallets/store.ts';
+import { COLLECTIONS_PAGE } from '../intelligence/admin/common.ts';
+import { COLLECTION_READERS } from '../intelligence/collection-routes.ts';
 import { STATISTICS_READERS } from '../statistics/routes.ts';
 import { federationLinks } from './federation-pages.ts';
 import { type NodeIdentity, type PageContext, page, pageContext } from './layout.ts';
@@ -93,6 +95,7 @@ ${requestsLink(context)}
 ${roles.some((role) => STATISTICS_READERS.includes(role)) ? html`<p><a href="${STATISTICS_PAGE}">${t('home.statistics')}</a></p>` : ''}
 ${roles.some((role) => REPORT_HANDLERS.includes(role)) ? html`<p><a href="${ANALYSIS_PAGE}">${t('home.observatory')}</a></p>` : ''}
 ${roles.some((role) => WALLET_USERS.includes(role)) ? html`<p><a href="${WALLETS_PAGE}">${t('home.wallets')}</a></p>` : ''}
+${roles.some((role) => COLLECTION_READERS.includes(role)) ? html`<p><a href="${COLLECTIONS_PAGE}">${t('home.intelligence')}</a></p>` : ''}
 <p><a href="/api/docs">${t('home.api')}</a></p>
 <p>${t('home.session', { time: expires })}</p>`);
 }

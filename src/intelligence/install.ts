@@ -3,6 +3,7 @@ import type { NodeConfig } from '../platform/config.ts';
 import type { Database } from '../platform/db/database.ts';
 import type { HttpServer } from '../platform/http/server.ts';
 import { caseStixRoutes } from './from-cases.ts';
+import { installIntelligenceAdmin } from './admin/install.ts';
 import { reportStixRoutes } from './from-reports.ts';
 import { sharingRoutes } from './sharing/routes.ts';
 import { IntelligenceSharing } from './sharing/service.ts';
@@ -16,6 +17,7 @@ export function installIntelligence(app: HttpServer, db: Database, config: NodeC
   taxiiRoutes(app, db, { nodeId: config.nodeId, title: `Entraide ${config.nodeId}`, bodyLimit: config.bodyLimit, passwordCost: config.passwordCost });
   const sharing = new IntelligenceSharing(federation, app.log);
   sharingRoutes(app, db, federation);
+  installIntelligenceAdmin(app, db, federation, { nodeId: config.nodeId, state: config.state });
   reportStixRoutes(app, db, config.nodeId);
   caseStixRoutes(app, db, config.nodeId);
   app.addHook('onClose', async () => sharing.uninstall());

@@ -93,6 +93,16 @@ describe('intelligence shared across the federation, markings kept', () => {
     assert.equal((await received(b, numberedIndicator(6).id)).length, 1, 'AMBER+STRICT to the named peer too');
     for (const n of [5, 6, 7]) assert.deepEqual(await received(c, numberedIndicator(n).id), [], `C, not named, never gets ${n}`);
     assert.deepEqual(await received(b, numberedIndicator(7).id), []);
+
+    // Named for amber after it subscribed, B is sent the AMBER and unmarked objects it could not have before.
+    await arrived(b, numberedIndicator(2).id);
+    await arrived(b, numberedIndicator(4).id);
+    assert.deepEqual(await received(b, numberedIndicator(3).id), [], 'RED still stays home');
+    for (const n of [2, 4]) assert.deepEqual(await received(c, numberedIndicator(n).id), [], `C, not named, never gets ${n}`);
+    const { rows: [audit] } = await a.node.database.db.query<{ details: { amberBacklogSent?: Record<string, number> } }>(
+      "SELECT details FROM audit_log WHERE action = 'intelligence.sharing.set' ORDER BY id DESC LIMIT 1",
+    );
+    assert.deepEqual(audit!.details.amberBacklogSent, { 'b-police': 2 });
   });
 
   test('a newer modified is a new version; the same version twice is stored once', async () => {

@@ -61,6 +61,7 @@ export const en = {
   'home.statistics': 'Statistics of requests',
   'home.observatory': 'Observatory: trends and linked reports',
   'home.wallets': 'Cryptocurrency-abuse database',
+  'home.intelligence': 'Threat intelligence: collections, sharing and subscriptions',
   'fed.nav': 'Federation',
   'fed.peers.title': 'Trust list',
   'fed.peers.intro': 'The nodes this node exchanges messages with. Messages from a suspended node are refused, and nothing is sent to it until it is activated again.',

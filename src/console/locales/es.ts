@@ -63,6 +63,7 @@ export const es: Record<MessageKey, string> = {
   'home.statistics': 'Estadísticas de solicitudes',
   'home.observatory': 'Observatorio: tendencias y denuncias vinculadas',
   'home.wallets': 'Base de datos de abusos de criptomonedas',
+  'home.intelligence': 'Inteligencia sobre amenazas: colecciones, intercambio y suscripciones',
   'fed.nav': 'Federación',
   'fed.peers.title': 'Lista de confianza',
   'fed.peers.intro': 'Los nodos con los que este nodo intercambia mensajes. Los mensajes de un nodo suspendido se rechazan y no se le envía nada hasta que se reactive.',

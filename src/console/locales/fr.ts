@@ -63,6 +63,7 @@ export const fr: Record<MessageKey, string> = {
   'home.statistics': 'Statistiques des demandes',
   'home.observatory': 'Observatoire : tendances et signalements liés',
   'home.wallets': 'Base des abus de cryptomonnaies',
+  'home.intelligence': 'Renseignement sur les menaces : collections, partage et abonnements',
   'fed.nav': 'Fédération',
   'fed.peers.title': 'Liste de confiance',
   'fed.peers.intro': 'Les nœuds avec lesquels ce nœud échange des messages. Les messages d’un nœud suspendu sont refusés, et rien ne lui est envoyé tant qu’il n’est pas réactivé.',

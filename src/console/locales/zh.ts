@@ -63,6 +63,7 @@ export const zh: Record<MessageKey, string> = {
   'home.statistics': '请求统计',
   'home.observatory': '观察站：趋势和关联报告',
   'home.wallets': '加密货币滥用数据库',
+  'home.intelligence': '威胁情报：集合、共享和订阅',
   'fed.nav': '联邦',
   'fed.peers.title': '信任列表',
   'fed.peers.intro': '与本节点交换消息的节点。来自已暂停节点的消息会被拒绝，在其重新启用之前也不会向其发送任何消息。',

@@ -26,6 +26,36 @@ const BATCH = 100;
 
 const peerActor = (peer: string) => ({ id: null, name: peer, role: null });
 
+/**
+ * Adds, subscriptions and changes of who is named for amber take turns on one scope: without it an add
+ * committing meanwhile would be missed by both, neither seeing the other's uncommitted rows.
+ */
+export async function takeTurn(tx: Queryable, scope: string): Promise<void> {
+  await tx.query("SELECT pg_advisory_xact_lock(hashtext('intelligence-sharing:' || $1))", [scope]);
+}
+
+/** Queues objects of a collection to one peer, in batches. */
+async function queueObjects(tx: Queryable, federation: Federation, peer: string, collectionId: string, objects: readonly ProducedObject[]): Promise<void> {
+  for (const batch of batches(objects, BATCH)) await federation.send(tx, peer, OBJECTS, { collectionId, objects: batch });
+}
+
+/**
+ * A subscriber named for TLP:AMBER after it subscribed is sent what this node produced that it may
+ * now see and could not before; what it already has is not sent again.
+ */
+export async function queueAmberBacklog(tx: Queryable, federation: Federation, collectionId: string, peer: string): Promise<number> {
+  const self = federation.config.nodeId;
+  const { rows } = await tx.query<{ producer: string; object: StixObject }>(
+    `SELECT producer_node AS producer, object FROM stix_objects
+      WHERE collection_id = $1 AND producer_node = $2 AND tlp IS DISTINCT FROM 'red'
+      ORDER BY date_added`,
+    [collectionId, self],
+  );
+  const newly = rows.filter(({ object }) => mayShare(object, true, true) && !mayShare(object, false, true));
+  await queueObjects(tx, federation, peer, collectionId, newly);
+  return newly.length;
+}
+
 export class IntelligenceSharing implements SharingHooks {
   readonly uninstall: () => void;
 
@@ -58,7 +88,7 @@ export class IntelligenceSharing implements SharingHooks {
 
   /** A peer asks to subscribe: recorded if the scope is shared with it, answered, then sent what exists. */
   private async subscribed(tx: Queryable, peer: string, scope: string): Promise<void> {
-    await this.takeTurn(tx, scope);
+    await takeTurn(tx, scope);
     const { rows } = await tx.query<{ amber: boolean }>('SELECT amber FROM intelligence_sharing WHERE scope = $1 AND peer = $2', [scope, peer]);
     const title = await this.titleOf(tx, scope);
     if (!rows[0] || title === undefined) {
@@ -97,20 +127,12 @@ export class IntelligenceSharing implements SharingHooks {
   /** Queues to one subscriber what its marking allows, in batches. */
   private async sendObjects(tx: Queryable, peer: string, namedForAmber: boolean, collectionId: string, objects: readonly ProducedObject[]): Promise<void> {
     const self = this.federation.config.nodeId;
-    const allowed = objects.filter(({ object, producer }) => mayShare(object, namedForAmber, producer === self));
-    for (const batch of batches(allowed, BATCH)) await this.federation.send(tx, peer, OBJECTS, { collectionId, objects: batch });
+    await queueObjects(tx, this.federation, peer, collectionId, objects.filter(({ object, producer }) => mayShare(object, namedForAmber, producer === self)));
   }
 
-  /**
-   * Adds and subscriptions to one scope take turns: without it an add committing while a subscription
-   * is recorded would be missed by both, neither seeing the other's uncommitted rows.
-   */
-  private async takeTurn(tx: Queryable, scope: string): Promise<void> {
-    await tx.query("SELECT pg_advisory_xact_lock(hashtext('intelligence-sharing:' || $1))", [scope]);
-  }
 
   private async subscribers(tx: Queryable, scope: string) {
-    await this.takeTurn(tx, scope);
+    await takeTurn(tx, scope);
     return tx.query<{ peer: string; amber: boolean }>(
       'SELECT s.peer, h.amber FROM intelligence_subscribers s JOIN intelligence_sharing h USING (scope, peer) WHERE s.scope = $1 ORDER BY s.peer', [scope],
     );
