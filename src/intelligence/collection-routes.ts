@@ -26,7 +26,7 @@ const Permissions = Type.Array(PermissionSchema, {
 const Title = Type.String({ minLength: 1, maxLength: TITLE_MAX });
 const Description = Type.String({ maxLength: DESCRIPTION_MAX });
 
-export const CollectionSchema = Type.Object({
+const CollectionSchema = Type.Object({
   id: Type.String({ format: 'uuid' }), title: Type.String(), description: Nullable(Type.String()),
   permissions: Type.Array(PermissionSchema), objects: Type.Integer({ description: 'objects held, each counted once whatever its versions' }), createdAt: Timestamp,
   subscription: Nullable(Type.Object({

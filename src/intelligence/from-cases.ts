@@ -8,11 +8,11 @@ import type { IdentifierInput } from '../platform/identifiers/index.ts';
 import type { Database, Queryable } from '../platform/db/database.ts';
 import { notFound } from '../platform/http/problem.ts';
 import type { HttpServer } from '../platform/http/server.ts';
-import { identifiersAsStix, identifiersStixRoute } from './identifiers-as-stix.ts';
+import { type NamedIdentifier, chosenOf, identifiersAsStix, identifiersStixRoute } from './identifiers-as-stix.ts';
 import type { TlpLevel } from './stix/tlp.ts';
 import type { StixObject } from './stix/validate.ts';
 
-export const FROM_CASES_PURPOSE = 'sharing what cases reveal of criminal infrastructure';
+const FROM_CASES_PURPOSE = 'sharing what cases reveal of criminal infrastructure';
 
 /** Names the objects of one case on one node, apart from those of a report with the same reference. */
 const NAMESPACE = '3a5e9f1c-8b2d-4e67-a0c4-6d1f2b9e7c53';
@@ -27,14 +27,17 @@ interface CaseRow {
 const byKindThenValue = (a: IdentifierInput, b: IdentifierInput) => (a.kind === b.kind ? (a.value < b.value ? -1 : a.value > b.value ? 1 : 0) : a.kind < b.kind ? -1 : 1);
 
 /** The STIX objects of a case, marked with `marking`, and the case's id for the audit record. */
-export async function caseAsStix(db: Queryable, nodeId: string, reference: string, marking: TlpLevel): Promise<{ caseId: string; objects: StixObject[] }> {
+export async function caseAsStix(
+  db: Queryable, nodeId: string, reference: string, marking: TlpLevel, chosen: readonly NamedIdentifier[] | undefined,
+): Promise<{ caseId: string; objects: StixObject[] }> {
   // Only what may travel is read: the summary and the investigator's name stay in the table.
   const { rows: [found] } = await db.query<CaseRow>('SELECT id, offence, opened_at, identifiers FROM cases WHERE reference = $1', [reference]);
   if (!found) throw notFound(`case ${reference}`);
   const objects = identifiersAsStix({
-    namespace: NAMESPACE, name: `${nodeId}/${reference}`, at: found.opened_at, label: found.offence,
+    // Named by the case's random id: its reference (node, year, number) could be found again from the UUIDs.
+    namespace: NAMESPACE, name: `${nodeId}/${found.id}`, at: found.opened_at, label: found.offence,
     namedIn: `named in a case of ${found.offence}`, title: `Case of ${found.offence}`,
-    identifiers: [...found.identifiers].sort(byKindThenValue),
+    identifiers: chosenOf([...found.identifiers].sort(byKindThenValue), chosen, 'case'),
   }, marking);
   return { caseId: found.id, objects };
 }
@@ -51,8 +54,9 @@ export function caseStixRoutes(app: HttpServer, db: Database, nodeId: string): v
     purpose: FROM_CASES_PURPOSE,
     summary: 'Make a case into STIX (a report and an indicator per website, domain, e-mail address or wallet it names; nothing that could name a person) and add it to a collection',
     action: 'intelligence.case.stix',
-    make: async (tx, reference, marking) => {
-      const { caseId, objects } = await caseAsStix(tx, nodeId, reference, marking);
+    mustChoose: true,
+    make: async (tx, reference, marking, chosen) => {
+      const { caseId, objects } = await caseAsStix(tx, nodeId, reference, marking, chosen);
       return { objects, subject: { type: 'case', id: caseId }, caseId };
     },
   });

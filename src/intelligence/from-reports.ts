@@ -8,7 +8,7 @@
 import type { Database, Queryable } from '../platform/db/database.ts';
 import { notFound } from '../platform/http/problem.ts';
 import type { HttpServer } from '../platform/http/server.ts';
-import { identifiersAsStix, identifiersStixRoute } from './identifiers-as-stix.ts';
+import { type NamedIdentifier, chosenOf, identifiersAsStix, identifiersStixRoute } from './identifiers-as-stix.ts';
 import type { TlpLevel } from './stix/tlp.ts';
 import type { StixObject } from './stix/validate.ts';
 
@@ -27,7 +27,7 @@ interface ReportRow {
 }
 
 /** The STIX objects of a report, marked with `marking`; the report's indicators first, then the report. */
-export async function reportAsStix(db: Queryable, nodeId: string, reference: string, marking: TlpLevel): Promise<StixObject[]> {
+export async function reportAsStix(db: Queryable, nodeId: string, reference: string, marking: TlpLevel, chosen?: readonly NamedIdentifier[]): Promise<StixObject[]> {
   const { rows: [report] } = await db.query<ReportRow>("SELECT reference, incident_type, submitted_at FROM reports WHERE reference = $1 AND status <> 'withdrawn'", [reference]);
   if (!report) throw notFound(`report ${reference}`);
   const { rows: identifiers } = await db.query<{ kind: string; value: string }>(
@@ -36,7 +36,7 @@ export async function reportAsStix(db: Queryable, nodeId: string, reference: str
   );
   return identifiersAsStix({
     namespace: NAMESPACE, name: `${nodeId}/${reference}`, at: report.submitted_at, label: report.incident_type,
-    namedIn: `named in a report of ${report.incident_type}`, title: `Public report of ${report.incident_type}`, identifiers,
+    namedIn: `named in a report of ${report.incident_type}`, title: `Public report of ${report.incident_type}`, identifiers: chosenOf(identifiers, chosen, 'report'),
   }, marking);
 }
 
@@ -48,6 +48,7 @@ export function reportStixRoutes(app: HttpServer, db: Database, nodeId: string):
     purpose: FROM_REPORTS_PURPOSE,
     summary: "Make a public report into STIX (a report and an indicator per website, sender's address or wallet it names; nothing that could name a person) and add it to a collection",
     action: 'intelligence.report.stix',
-    make: async (tx, reference, marking) => ({ objects: await reportAsStix(tx, nodeId, reference, marking), subject: { type: 'report', id: reference } }),
+    mustChoose: false,
+    make: async (tx, reference, marking, chosen) => ({ objects: await reportAsStix(tx, nodeId, reference, marking, chosen), subject: { type: 'report', id: reference } }),
   });
 }

@@ -72,6 +72,22 @@ function withoutPersonalParts(url: string): string {
   }
 }
 
+/**
+ * The identifiers the sender chose among those of the source, in the source's order: all of them when
+ * no choice is made. A chosen one the source does not name, or of a kind that stays home, is refused.
+ */
+export function chosenOf(all: readonly NamedIdentifier[], chosen: readonly NamedIdentifier[] | undefined, noun: string): NamedIdentifier[] {
+  const shareable = all.filter(({ kind }) => Object.hasOwn(OBSERVABLE, kind));
+  if (chosen === undefined) return shareable;
+  const same = (a: NamedIdentifier) => (b: NamedIdentifier) => a.kind === b.kind && a.value === b.value;
+  const errors = chosen.flatMap((one, index) => {
+    if (!Object.hasOwn(OBSERVABLE, one.kind)) return [{ pointer: `/identifiers/${index}/kind`, code: 'kind-not-shared', detail: `a ${one.kind} is not shared: it may name a person` }];
+    return shareable.some(same(one)) ? [] : [{ pointer: `/identifiers/${index}`, code: 'not-named', detail: `this ${noun} does not name ${one.kind} ${JSON.stringify(one.value.slice(0, 100))}` }];
+  });
+  if (errors.length > 0) throw new HttpProblem(400, 'validation', `some identifiers chosen cannot be shared from this ${noun}`, { extra: { errors } });
+  return shareable.filter((one) => chosen.some(same(one)));
+}
+
 /** The STIX objects of a source, marked with `marking`: its indicators first, then the report naming them. */
 export function identifiersAsStix(source: IdentifierSource, marking: TlpLevel): StixObject[] {
   const at = source.at.toISOString();
@@ -108,31 +124,50 @@ export interface StixRoute {
   /** The audit record's action. */
   action: string;
   /**
+   * Whether the sender must name the identifiers to share. A case does not say whose an address or a
+   * website is — the criminal's, or a victim's whose mailbox was taken over — so its investigator chooses.
+   */
+  mustChoose: boolean;
+  /**
    * The source's objects, and what the audit record names: throws not found for a reference that
    * names no source. Runs in the transaction that adds the objects.
    */
-  make(tx: Queryable, reference: string, marking: TlpLevel): Promise<{ objects: StixObject[]; subject: { type: string; id: string }; caseId?: string }>;
+  make(tx: Queryable, reference: string, marking: TlpLevel, chosen: readonly NamedIdentifier[] | undefined): Promise<{ objects: StixObject[]; subject: { type: string; id: string }; caseId?: string }>;
 }
 
 /** Registers the route that makes a source into STIX, in the caller's chosen collection and marking (TLP:AMBER unless told). */
 export function identifiersStixRoute(app: HttpServer, db: Database, nodeId: string, route: StixRoute): void {
+  const chosenSchema = Type.Array(
+    Type.Object({ kind: Type.String({ minLength: 1, maxLength: 40 }), value: Type.String({ minLength: 1, maxLength: 500 }) }, { additionalProperties: false }),
+    { minItems: 1, maxItems: 200, description: `the identifiers of the ${route.noun} to share, as it names them${route.mustChoose ? '' : ' (all that may be shared if left out)'}` },
+  );
   app.post(`/api/v1/intelligence/${route.noun}s/:reference/stix`, {
     config: { access: { roles: route.roles, purpose: route.purpose } },
     schema: {
       tags: ['intelligence'],
       summary: route.summary,
       params: Type.Object({ reference: Type.String({ minLength: 1, maxLength: 40 }) }),
-      body: Type.Object({ collectionId: Type.String({ format: 'uuid' }), tlp: Type.Optional(StringEnum(TLP_LEVELS)) }, { additionalProperties: false }),
+      body: Type.Object({
+        collectionId: Type.String({ format: 'uuid' }),
+        tlp: Type.Optional(StringEnum(TLP_LEVELS)),
+        identifiers: route.mustChoose ? chosenSchema : Type.Optional(chosenSchema),
+      }, { additionalProperties: false }),
       response: { 201: Type.Object({ objects: Type.Array(Type.Record(Type.String(), Type.Unknown())), added: Type.Integer({ description: 'versions new to the collection' }) }), ...problemResponses },
     },
   }, async (request, reply) => {
     const principal = request.principal!;
     const collection = await collectionFor(db, request.body.collectionId, principal.roles);
     if (!collection) throw notFound(`collection ${request.body.collectionId}`);
-    if (!collection.canWrite) throw new HttpProblem(403, 'forbidden', `your roles may not write to the collection ${collection.title}`);
+    if (!collection.canWrite) {
+      await recordAudit(db, {
+        actor: request.actor, action: 'access.denied', subject: { type: 'taxii-collection', id: collection.id }, purpose: route.purpose,
+        outcome: 'refused', requestId: request.id, details: { wanted: 'write', [route.noun]: request.params.reference },
+      });
+      throw new HttpProblem(403, 'forbidden', `your roles may not write to the collection ${collection.title}`);
+    }
     const result = await db.transaction(async (tx) => {
       const marking = request.body.tlp ?? 'amber';
-      const { objects, subject, caseId } = await route.make(tx, request.params.reference, marking);
+      const { objects, subject, caseId } = await route.make(tx, request.params.reference, marking, request.body.identifiers as NamedIdentifier[] | undefined);
       // The objects of a source are always the same ones: made again under another marking, they would be
       // taken for the versions already there, and the sender would believe the new marking applied.
       const { rows: marked } = await tx.query<{ tlp: string | null }>(

@@ -44,7 +44,11 @@ export async function addVersions(tx: Queryable, collectionId: string, objects: 
     `WITH base AS (
        SELECT greatest(clock_timestamp(), max(date_added) + interval '1 microsecond') AS t FROM stix_objects WHERE collection_id = $1
      ), incoming AS (
-       SELECT e.value -> 'object' AS object, e.value ->> 'tlp' AS tlp, e.ordinality AS n FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY e
+       -- The same version twice in one envelope is stored once, as the first copy.
+       SELECT DISTINCT ON (e.value -> 'object' ->> 'id', coalesce(e.value -> 'object' ->> 'modified', e.value -> 'object' ->> 'created'))
+              e.value -> 'object' AS object, e.value ->> 'tlp' AS tlp, e.ordinality AS n
+         FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY e
+        ORDER BY e.value -> 'object' ->> 'id', coalesce(e.value -> 'object' ->> 'modified', e.value -> 'object' ->> 'created'), e.ordinality
      ), versioned AS (
        SELECT incoming.*, coalesce(base.t, clock_timestamp()) + n * interval '1 microsecond' AS date_added,
               coalesce((object ->> 'modified')::timestamptz, (object ->> 'created')::timestamptz) AS stated
@@ -70,11 +74,14 @@ export async function addVersions(tx: Queryable, collectionId: string, objects: 
   const key = (id: string, stated: string | null | undefined) => `${id} ${stated ?? ''}`;
   const fresh = new Map(inserted.map((row) => [key(row.id, row.stated), row.version]));
   const kept = await keptVersions(tx, collectionId, objects.filter((object) => (object.modified ?? object.created) === undefined && !fresh.has(key(object.id, undefined))));
+  const told = new Set<string>();
   return objects.map((object) => {
     const stated = object.modified ?? object.created;
     const version = fresh.get(key(object.id, stated));
-    fresh.delete(key(object.id, stated));
-    return { id: object.id, version: version ?? stated ?? kept.get(object.id)!, added: version !== undefined };
+    // A copy of a version sent earlier in the same envelope is told as already there.
+    const added = version !== undefined && !told.has(key(object.id, stated));
+    told.add(key(object.id, stated));
+    return { id: object.id, version: version ?? stated ?? kept.get(object.id) ?? '', added };
   });
 }
 

@@ -64,6 +64,8 @@ function identifierIssue(kind: IdentifierKind, problem: IdentifierProblem, typed
       return { message: 'error.phone.international', values: { value } };
     case 'iban-country-unknown':
       return { message: 'error.iban.country', values: { value } };
+    case 'wallet-x-address':
+      return { message: 'error.wallet.xAddress', values: { value, classic: String(params.classic ?? '') } };
     case 'iban-bad-length':
       return { message: 'error.iban.length', values: { value, country: String(params.country ?? ''), expected: Number(params.expected ?? 0) } };
     default:

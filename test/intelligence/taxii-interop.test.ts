@@ -80,6 +80,16 @@ describe('TAXII 2.1 with a client that behaves as the OASIS reference client', (
     const again = await written.addObjects({ objects: [IPV4] });
     assert.deepEqual(again.status.successes!.map(({ id, version }) => ({ id, version })), [{ id: IPV4.id, version: firstVersion }]);
     assert.match(again.status.successes![0]!.message ?? '', /already/);
+
+    // The same observable twice in one envelope is kept once, and each copy is told its version.
+    const domain = { type: 'domain-name', spec_version: '2.1', id: 'domain-name--3c10e93f-798e-5a26-a0c1-08156efab7f5', value: 'example.org' };
+    const twice = await written.addObjects({ objects: [domain, domain] });
+    const [one, two] = twice.status.successes!;
+    assert.ok(one!.version && one!.version === two!.version, 'both copies carry the version kept');
+    assert.equal(one!.message, undefined);
+    assert.match(two!.message ?? '', /already/);
+    assert.equal((await written.objectVersions(domain.id)).body.versions.length, 1);
+    await written.deleteObject(domain.id);
   });
 
   test('getting objects page by page visits each object once, with the same limit throughout', async () => {

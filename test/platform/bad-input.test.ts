@@ -120,6 +120,8 @@ describe('bad input gets a 4xx problem and changes nothing', () => {
       fc.asyncProperty(
         fc.oneof(
           fc.string({ minLength: 1, maxLength: 40 }).map((s) => `/api/v1/users/${encodeURIComponent(s)}/roles/analyst`),
+          // A UUID as a URN is a UUID to some validators, not to the database.
+          fc.uuid().map((uuid) => `/api/v1/users/urn:uuid:${uuid}/roles/analyst`),
           fc.string({ minLength: 1, maxLength: 20 }).filter((r) => !['investigator', 'prosecutor', 'central_authority', 'contact_point', 'provider_responder', 'analyst', 'node_admin'].includes(r)).map((r) => `/api/v1/users/${userId}/roles/${encodeURIComponent(r)}`),
         ),
         async (path) => {

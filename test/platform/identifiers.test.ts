@@ -449,6 +449,8 @@ describe('dogecoin, XRP Ledger, Solana and Monero addresses', () => {
     refuse(wallet('monero', MONERO_TESTNET), 'wallet-testnet');
     refuse(wallet('monero', replaceAt(MONERO_STANDARD, 50, MONERO_STANDARD[50] === 'a' ? 'b' : 'a')), 'wallet-bad-checksum');
     refuse(wallet('monero', replaceAt(MONERO_STANDARD, 50, 'I')), 'wallet-bad-format');
+    // A block of eleven characters worth more than eight bytes: at the right length, a mistyped character.
+    refuse(wallet('monero', `${'z'.repeat(11)}${MONERO_STANDARD.slice(11)}`), 'wallet-bad-checksum');
     refuse(wallet('monero', MONERO_STANDARD.slice(0, 94)), 'wallet-bad-length');
     refuse(wallet('monero', MONERO_INTEGRATED.slice(0, 100)), 'wallet-bad-length');
     // A standard address's network byte with an integrated address's length: checksummed, still no address.

@@ -92,12 +92,17 @@ describe('a victim’s identifiers are checked by the platform and share the mat
     assert.deepEqual(checked.report?.identifiers.map((identifier) => identifier.matchKey), ['iban:GB33BUKB20201555555555', 'phone:+442079460958']);
     const refusedReport = checkReport({
       type: 'online-fraud', whatHappened: 'x', locale: 'en', contact: { phone: '020 7946 0958' },
-      identifiers: [{ kind: 'iban', value: 'GB33 BUKB 2020 1555 5555 5' }, { kind: 'iban', value: 'US64 SVBK US6S 3300 9673 86' }, { kind: 'phone', value: '020 7946 0958' }],
+      identifiers: [
+        { kind: 'iban', value: 'GB33 BUKB 2020 1555 5555 5' }, { kind: 'iban', value: 'US64 SVBK US6S 3300 9673 86' }, { kind: 'phone', value: '020 7946 0958' },
+        // Exchanges hand out X-addresses: the victim is told the classic address to give instead.
+        { kind: 'wallet', value: 'X7AcgcsBL6XDcUb289X4mJ8djcdyKaGZMhc9YTE92ehJ2Fu' },
+      ],
     });
     assert.deepEqual(refusedReport.issues.map((issue) => [issue.field, issue.pointer, issue.message, issue.values]), [
       ['iban', '/identifiers/0/value', 'error.iban.length', { value: 'GB33 BUKB 2020 1555 5555 5', country: 'GB', expected: 22 }],
       ['iban', '/identifiers/1/value', 'error.iban.country', { value: 'US64 SVBK US6S 3300 9673 86' }],
       ['phone', '/identifiers/2/value', 'error.phone.international', { value: '020 7946 0958' }],
+      ['wallet', '/identifiers/3/value', 'error.wallet.xAddress', { value: 'X7AcgcsBL6XDcUb289X4mJ8djcdyKaGZMhc9YTE92ehJ2Fu', classic: 'r9cZA1mLK5R5Am25ArfXFmqgNwjZgnfk59' }],
       ['contactPhone', '/contact/phone', 'error.phone.international', { value: '020 7946 0958' }],
     ]);
     assert.equal(checkReport({ type: 'other', whatHappened: 'x', locale: 'en', contact: { phone: '020 7946 0958' }, identifiers: [] }, { phoneRegion: 'GB' }).issues.length, 0);

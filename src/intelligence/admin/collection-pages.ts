@@ -212,7 +212,7 @@ export function collectionPages(app: HttpServer, db: Database, federation: Feder
   const collectionState = async (id: string, roles: readonly string[], change: Partial<NonNullable<CollectionState['admin']>> = {}): Promise<CollectionState> => {
     const collection = await collectionView(db, id);
     if (!isAdmin(roles)) return { collection };
-    return { collection, admin: { rights: change.rights ?? { permissions: collection.permissions, problems: [] }, sharing: change.sharing ?? await sharingState(id) } };
+    return { collection, admin: { rights: change.rights ?? { permissions: collection.permissions, problems: [] }, sharing: change.sharing ?? await sharingState(collection.id) } };
   };
   const Id = Type.Object({ id: Type.String({ format: 'uuid' }) });
 

@@ -14,7 +14,7 @@ import { SHARING_PURPOSE } from './service.ts';
 import { cancelSubscription, listSubscriptions, setSharing, sharingOf, subscribe } from './settings.ts';
 
 const tags = ['intelligence'];
-export const SUBSCRIBERS: readonly Role[] = ['analyst', 'node_admin'];
+const SUBSCRIBERS: readonly Role[] = ['analyst', 'node_admin'];
 export const subscribing = { roles: SUBSCRIBERS, purpose: SHARING_PURPOSE };
 export const administeringSharing = { roles: ['node_admin'] as readonly Role[], purpose: SHARING_PURPOSE };
 

@@ -8,11 +8,11 @@
  * TAXII clients send Basic credentials with every request, and a password check costs what it must
  * to resist guessing (scrypt, about 128 MiB and a third of a second at the node's cost). Credentials
  * that passed are therefore remembered for a few minutes, as a keyed hash only (the key is made at
- * start and never leaves the process), together with the password hash they matched: the account is
+ * start and never leaves the process), together with a digest of the password hash they matched: the account is
  * still read at every request, so a changed password, a disabled account or a second factor added
  * ends the reprieve at once. Failures are never remembered.
  */
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { recordAudit } from '../../audit/record.ts';
 import { HashLimiter } from '../../identity/limiter.ts';
@@ -37,7 +37,10 @@ const REMEMBERED_MAX = 1000;
 /** Credentials that passed: their keyed hash → the account and password hash they matched. */
 class RememberedCredentials {
   private readonly key = randomBytes(32);
-  private readonly entries = new Map<string, { userId: string; passwordHash: string; until: number }>();
+  private readonly entries = new Map<string, { userId: string; hashDigest: string; until: number }>();
+
+  /** What tells that the password is still the one checked, without keeping its hash: scrypt's salt and key stay in the database. */
+  private static hashDigest = (passwordHash: string) => createHash('sha256').update(passwordHash).digest('base64url');
 
   /** Of `username:password` as sent: the username holds no colon, so no two pairs give the same text. */
   digest = (credentials: string) => createHmac('sha256', this.key).update(credentials).digest('base64url');
@@ -48,14 +51,14 @@ class RememberedCredentials {
       this.entries.delete(digest);
       return false;
     }
-    return entry.userId === user.id && entry.passwordHash === user.passwordHash;
+    return entry.userId === user.id && entry.hashDigest === RememberedCredentials.hashDigest(user.passwordHash);
   }
 
   remember(digest: string, user: { id: string; passwordHash: string }): void {
     this.entries.delete(digest);
     // The oldest goes first: a Map keeps the order in which keys were set.
     if (this.entries.size >= REMEMBERED_MAX) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(digest, { userId: user.id, passwordHash: user.passwordHash, until: Date.now() + REMEMBERED_MS });
+    this.entries.set(digest, { userId: user.id, hashDigest: RememberedCredentials.hashDigest(user.passwordHash), until: Date.now() + REMEMBERED_MS });
   }
 }
 

@@ -49,12 +49,19 @@ export interface HttpServerOptions {
   renderErrorPage?: (request: FastifyRequest, status: number, detail: string) => string;
 }
 
+/**
+ * ajv-formats takes `urn:uuid:…` as a UUID, which PostgreSQL's uuid type refuses: a request naming
+ * one would fail in the database instead of being told. A UUID here is the bare 8-4-4-4-12 form.
+ */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const withFormats = (ajv: Ajv) => addFormats(ajv).addFormat('uuid', UUID);
+
 function validators() {
   const base = { allErrors: true, removeAdditional: false, useDefaults: true, strict: false } as const;
   // Bodies are taken as sent: a string where a number belongs is an error, not a guess.
-  const strict = addFormats(new Ajv({ ...base, coerceTypes: false }));
+  const strict = withFormats(new Ajv({ ...base, coerceTypes: false }));
   // Query strings and path parameters are text by nature and are converted to their declared types.
-  const lenient = addFormats(new Ajv({ ...base, coerceTypes: 'array' }));
+  const lenient = withFormats(new Ajv({ ...base, coerceTypes: 'array' }));
   return ({ schema, httpPart }: { schema: object; httpPart?: string }) =>
     (httpPart === 'body' ? strict : lenient).compile(schema);
 }

@@ -129,8 +129,9 @@ function decodeChecksummed(text: string, kind: Checksummed58): Checked<Uint8Arra
   try {
     raw = kind.coder.decode(text);
   } catch {
-    // Monero's blocks: a last block of a width no byte count gives, or a block that overflows.
-    return problem('wallet-bad-length');
+    // Monero's blocks: at a length Monero writes, a block that overflows is a mistyped character;
+    // at another, the last block has a width no byte count gives.
+    return problem(kind.chars.includes(text.length) ? 'wallet-bad-checksum' : 'wallet-bad-length');
   }
   if (!kind.bytes.includes(raw.length)) return problem('wallet-bad-length');
   const payload = raw.subarray(0, -CHECKSUM);

@@ -105,6 +105,7 @@ export const ar: Record<MessageKey, string> = {
   'error.iban.country': '«\u2068{value}\u2069» لا يبدأ بالحرفين اللاتينيين لدولة تستخدم IBAN، مثلًا SA أو FR.',
   'error.iban.length': 'عدد الحروف والأرقام في «\u2068{value}\u2069» غير صحيح: رقم IBAN الذي يبدأ بـ {country} فيه {expected}.',
   'error.wallet': '«\u2068{value}\u2069» لا يبدو عنوان محفظة. انسخه كما هو تمامًا، دون مسافات.',
+  'error.wallet.xAddress': '«\u2068{value}\u2069» عنوان X على سجل XRP. أدخل بدلًا منه العنوان التقليدي الذي يمثّله: \u2068{classic}\u2069. وإن أُعطيت وسم وجهة، فاكتبه في روايتك لما حدث.',
   'error.account': '«\u2068{value}\u2069» لا يبدو اسم مستخدم.',
   'error.tooMany': 'الحد الأقصى في هذه الخانة: {max}.',
   'error.reference.malformed': 'هذا ليس رقمًا مرجعيًا. الرقم المرجعي يشبه ENT-7K3Q-9XM2-P.',

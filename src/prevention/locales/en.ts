@@ -100,6 +100,7 @@ export const en = {
   'error.iban.country': '“{value}” does not start with the two letters of a country that uses IBANs, for example GB or FR.',
   'error.iban.length': '“{value}” has too many or too few characters: an IBAN that starts with {country} has {expected}.',
   'error.wallet': '“{value}” does not look like a wallet address. Copy it exactly, without spaces.',
+  'error.wallet.xAddress': '“{value}” is an XRP Ledger X-address. Give the classic address it stands for instead: {classic}. If you were given a destination tag, write it in your account of what happened.',
   'error.account': '“{value}” does not look like a username.',
   'error.tooMany': 'At most {max} in this box.',
   'error.reference.malformed': 'This is not a reference number. It looks like ENT-7K3Q-9XM2-P.',

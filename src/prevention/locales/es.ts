@@ -100,6 +100,7 @@ export const es: Record<MessageKey, string> = {
   'error.iban.country': '«{value}» no empieza por las dos letras de un país que use el IBAN, por ejemplo ES o FR.',
   'error.iban.length': '«{value}» tiene demasiados o muy pocos caracteres: un IBAN que empieza por {country} tiene {expected}.',
   'error.wallet': '«{value}» no parece una dirección de billetera. Cópiela exactamente, sin espacios.',
+  'error.wallet.xAddress': '«{value}» es una dirección X del XRP Ledger. Indique en su lugar la dirección clásica que representa: {classic}. Si le dieron una etiqueta de destino, escríbala en su relato de lo sucedido.',
   'error.account': '«{value}» no parece un nombre de usuario.',
   'error.tooMany': 'Como máximo {max} en esta casilla.',
   'error.reference.malformed': 'Esto no es un número de referencia. Se parece a ENT-7K3Q-9XM2-P.',

@@ -100,6 +100,7 @@ export const fr: Record<MessageKey, string> = {
   'error.iban.country': '« {value} » ne commence pas par les deux lettres d’un pays qui utilise l’IBAN, par exemple FR ou BE.',
   'error.iban.length': '« {value} » a trop ou trop peu de caractères : un IBAN qui commence par {country} en a {expected}.',
   'error.wallet': '« {value} » ne ressemble pas à une adresse de portefeuille. Recopiez-la exactement, sans espaces.',
+  'error.wallet.xAddress': '« {value} » est une adresse X du XRP Ledger. Donnez plutôt l’adresse classique qu’elle représente : {classic}. Si l’on vous a donné un tag de destination, indiquez-le dans votre récit.',
   'error.account': '« {value} » ne ressemble pas à un pseudonyme.',
   'error.tooMany': '{max} au plus dans cette case.',
   'error.reference.malformed': 'Ce n’est pas un numéro de référence. Il ressemble à ENT-7K3Q-9XM2-P.',

@@ -100,6 +100,7 @@ export const ru: Record<MessageKey, string> = {
   'error.iban.country': '«{value}» не начинается с двух букв страны, где используют IBAN, например DE или FR.',
   'error.iban.length': 'В «{value}» слишком много или слишком мало знаков: в IBAN, который начинается с {country}, их {expected}.',
   'error.wallet': '«{value}» не похоже на адрес кошелька. Скопируйте его точно, без пробелов.',
+  'error.wallet.xAddress': '«{value}» — это X-адрес XRP Ledger. Укажите вместо него классический адрес, который он обозначает: {classic}. Если вам дали тег назначения, напишите его в описании случившегося.',
   'error.account': '«{value}» не похоже на имя пользователя.',
   'error.tooMany': 'Не больше {max} в этом поле.',
   'error.reference.malformed': 'Это не номер обращения. Он выглядит так: ENT-7K3Q-9XM2-P.',

@@ -100,6 +100,7 @@ export const zh: Record<MessageKey, string> = {
   'error.iban.country': '“{value}”的开头不是使用 IBAN 的国家的两个字母，例如 DE 或 FR。',
   'error.iban.length': '“{value}”的字符数不对：以 {country} 开头的 IBAN 有 {expected} 个字符。',
   'error.wallet': '“{value}”看起来不像钱包地址。请准确复制，不要带空格。',
+  'error.wallet.xAddress': '“{value}”是 XRP Ledger 的 X 地址。请改填它所代表的经典地址：{classic}。如果对方给了您目标标签，请在事情经过中写明。',
   'error.account': '“{value}”看起来不像用户名。',
   'error.tooMany': '此栏最多填写 {max} 个。',
   'error.reference.malformed': '这不是举报编号。举报编号的样子是 ENT-7K3Q-9XM2-P。',
