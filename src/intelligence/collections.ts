@@ -2,7 +2,7 @@
 import { type Actor, recordAudit } from '../audit/record.ts';
 import { ROLES, type Role } from '../identity/roles.ts';
 import type { Database, Queryable } from '../platform/db/database.ts';
-import { HttpProblem, notFound } from '../platform/http/problem.ts';
+import { fieldRefusal, notFound } from '../platform/http/problem.ts';
 
 export interface Collection {
   id: string;
@@ -114,11 +114,6 @@ export async function collectionView(db: Queryable, id: string): Promise<Collect
   const { rows } = await db.query<ViewRow>(`${VIEW} WHERE c.id = $1`, [id]);
   if (!rows[0]) throw notFound(`collection ${id}`);
   return viewOf(rows[0]);
-}
-
-/** A refusal naming the fields at fault, with a code for programs (and pages) and a sentence for people. */
-export function fieldRefusal(status: number, slug: string, errors: readonly { pointer: string; code: string; detail: string }[]): HttpProblem {
-  return new HttpProblem(status, slug, errors.map((error) => error.detail).join(' '), { extra: { errors } });
 }
 
 export const TITLE_MAX = 200;

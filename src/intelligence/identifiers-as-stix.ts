@@ -9,7 +9,7 @@ import { v5 as uuidV5 } from 'uuid';
 import { recordAudit } from '../audit/record.ts';
 import type { Role } from '../identity/roles.ts';
 import type { Database, Queryable } from '../platform/db/database.ts';
-import { HttpProblem, conflict, notFound, problemResponses } from '../platform/http/problem.ts';
+import { HttpProblem, conflict, fieldRefusal, notFound, problemResponses } from '../platform/http/problem.ts';
 import type { HttpServer } from '../platform/http/server.ts';
 import { StringEnum } from '../platform/schema.ts';
 import { collectionFor } from './collections.ts';
@@ -84,7 +84,7 @@ export function chosenOf(all: readonly NamedIdentifier[], chosen: readonly Named
     if (!Object.hasOwn(OBSERVABLE, one.kind)) return [{ pointer: `/identifiers/${index}/kind`, code: 'kind-not-shared', detail: `a ${one.kind} is not shared: it may name a person` }];
     return shareable.some(same(one)) ? [] : [{ pointer: `/identifiers/${index}`, code: 'not-named', detail: `this ${noun} does not name ${one.kind} ${JSON.stringify(one.value.slice(0, 100))}` }];
   });
-  if (errors.length > 0) throw new HttpProblem(400, 'validation', `some identifiers chosen cannot be shared from this ${noun}`, { extra: { errors } });
+  if (errors.length > 0) throw fieldRefusal(400, 'validation', errors, `some identifiers chosen cannot be shared from this ${noun}`);
   return shareable.filter((one) => chosen.some(same(one)));
 }
 

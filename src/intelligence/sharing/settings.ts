@@ -9,8 +9,8 @@ import { recordAudit } from '../../audit/record.ts';
 import type { Federation } from '../../federation/service.ts';
 import { getPeer } from '../../federation/trust.ts';
 import type { Database, Queryable } from '../../platform/db/database.ts';
-import { HttpProblem, notFound } from '../../platform/http/problem.ts';
-import { type Act, fieldRefusal } from '../collections.ts';
+import { fieldRefusal, notFound } from '../../platform/http/problem.ts';
+import type { Act } from '../collections.ts';
 import { REFUSED, ScopeSchema, SUBSCRIBE, UNSUBSCRIBE, WALLET_SCOPE } from './messages.ts';
 import { SHARING_PURPOSE, queueAmberBacklog, takeTurn } from './service.ts';
 
@@ -104,18 +104,16 @@ export async function sharingOf(db: Queryable, scope: string): Promise<Sharing> 
 export async function setSharing(db: Database, federation: Federation, act: Act, scope: string, { peers, amberPeers }: Sharing): Promise<Sharing> {
   const stray = amberPeers.flatMap((peer, index) => (peers.includes(peer) ? [] : [{ peer, index }]));
   if (stray.length > 0) {
-    throw new HttpProblem(400, 'bad-request', `peers named for amber must also be allowed to subscribe: ${stray.map(({ peer }) => peer).join(', ')}`, {
-      extra: { errors: stray.map(({ peer, index }) => ({ pointer: `/amberPeers/${index}`, code: 'amber-not-shared', detail: `${peer} is named for amber but may not subscribe` })) },
-    });
+    throw fieldRefusal(400, 'bad-request', stray.map(({ peer, index }) => ({ pointer: `/amberPeers/${index}`, code: 'amber-not-shared', detail: `${peer} is named for amber but may not subscribe` })),
+      `peers named for amber must also be allowed to subscribe: ${stray.map(({ peer }) => peer).join(', ')}`);
   }
   const set = await db.transaction(async (tx) => {
     if (scope !== WALLET_SCOPE && (await tx.query('SELECT 1 FROM taxii_collections WHERE id = $1', [scope])).rows.length === 0) throw notFound(`collection ${scope}`);
     const { rows } = await tx.query<{ node_id: string }>('SELECT node_id FROM peers WHERE node_id = ANY($1::text[])', [peers]);
     const unknown = peers.flatMap((peer, index) => (rows.some((row) => row.node_id === peer) ? [] : [{ peer, index }]));
     if (unknown.length > 0) {
-      throw new HttpProblem(400, 'unknown-peer', `not peers of this node: ${unknown.map(({ peer }) => peer).join(', ')}`, {
-        extra: { errors: unknown.map(({ peer, index }) => ({ pointer: `/peers/${index}`, code: 'unknown-peer', detail: `${peer} is not a peer of this node` })) },
-      });
+      throw fieldRefusal(400, 'unknown-peer', unknown.map(({ peer, index }) => ({ pointer: `/peers/${index}`, code: 'unknown-peer', detail: `${peer} is not a peer of this node` })),
+        `not peers of this node: ${unknown.map(({ peer }) => peer).join(', ')}`);
     }
     await takeTurn(tx, scope);
     const { rows: newlyAmber } = await tx.query<{ peer: string }>(

@@ -68,5 +68,10 @@ export const notFound = (what: string) => new HttpProblem(404, 'not-found', `${w
 export const conflict = (detail: string) => new HttpProblem(409, 'conflict', detail);
 export const unprocessable = (detail: string) => new HttpProblem(422, 'unprocessable', detail);
 
+/** A refusal naming the fields at fault, with a code for programs (and pages) and a sentence for people. */
+export function fieldRefusal(status: number, slug: string, errors: readonly { pointer: string; code: string; detail: string }[], detail = errors.map((error) => error.detail).join(' ')): HttpProblem {
+  return new HttpProblem(status, slug, detail, { extra: { errors } });
+}
+
 /** The failure responses every API route documents: problem details for client and server errors. */
 export const problemResponses = { '4xx': { $ref: 'Problem#' }, '5xx': { $ref: 'Problem#' } } as const;
